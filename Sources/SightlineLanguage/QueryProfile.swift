@@ -1,0 +1,69 @@
+/// A share per value, voted across a query's descriptions: `shares[.red] == 2/3` means two of
+/// three descriptions said red. Values no description named are absent.
+public struct Vote<Value: Hashable & Sendable & Comparable & Codable & CodingKeyRepresentable>: Sendable, Equatable, Codable {
+    public var shares: [Value: Double]
+
+    public init(_ shares: [Value: Double] = [:]) { self.shares = shares }
+
+    /// Counts each description's values once and divides by the number of descriptions.
+    public init(counting perDescription: [Set<Value>]) {
+        var counts: [Value: Double] = [:]
+        for values in perDescription { for v in values { counts[v, default: 0] += 1 } }
+        let n = Double(max(perDescription.count, 1))
+        self.shares = counts.mapValues { $0 / n }
+    }
+
+    /// The value with the largest share (ties broken by name, so the result is stable).
+    public var winner: Value? {
+        shares.max { a, b in a.value == b.value ? a.key > b.key : a.value < b.value }?.key
+    }
+
+    /// Share of the winner; 0 when nothing was named.
+    public var confidence: Double { winner.flatMap { shares[$0] } ?? 0 }
+
+    public var isEmpty: Bool { shares.isEmpty }
+
+    public subscript(_ value: Value) -> Double { shares[value] ?? 0 }
+}
+
+/// Another vehicle named in a description and how it relates to the target.
+public struct RelationMention: Sendable, Equatable, Codable, Hashable {
+    public var kind: RelationKind
+    public var color: VehicleColor?
+    public var type: BodyType?
+
+    public init(kind: RelationKind, color: VehicleColor? = nil, type: BodyType? = nil) {
+        self.kind = kind
+        self.color = color
+        self.type = type
+    }
+}
+
+/// What a query (usually three descriptions of one vehicle) asks for, after voting.
+/// This is the contract between language understanding and ranking.
+public struct QueryProfile: Sendable, Equatable, Codable {
+    public var colors: Vote<VehicleColor>
+    public var types: Vote<BodyType>
+    public var motions: Vote<Motion>
+    public var locations: Vote<Location>
+    /// Relations named by any description, with the share of descriptions naming each.
+    public var relations: [RelationMention: Double]
+
+    public init(
+        colors: Vote<VehicleColor> = .init(), types: Vote<BodyType> = .init(),
+        motions: Vote<Motion> = .init(), locations: Vote<Location> = .init(),
+        relations: [RelationMention: Double] = [:]
+    ) {
+        self.colors = colors
+        self.types = types
+        self.motions = motions
+        self.locations = locations
+        self.relations = relations
+    }
+}
+
+/// Turns a query's descriptions into a voted profile. The keyword version is the first;
+/// a deeper parser replaces it behind this interface.
+public protocol QueryUnderstanding: Sendable {
+    func profile(of descriptions: [String]) -> QueryProfile
+}

@@ -1,0 +1,54 @@
+/// The shared vocabularies of Sightline. The parser, the pixel classifiers, the ranking
+/// and the web filters all speak in these values, so they live in one place.
+
+/// Vehicle paint colours, following the SBNet / CityFlow labelling (12 colours plus beige).
+public enum VehicleColor: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable, Comparable {
+    case white, black, gray, silver, red, blue, green, yellow, orange, brown, gold, purple, beige
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// Vehicle body types. `truck` covers every kind of truck (box, semi, mixer, ...).
+public enum BodyType: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable, Comparable {
+    case sedan, suv, pickup, van, minivan, hatchback, wagon, coupe, bus, truck
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// What the target vehicle does.
+public enum Motion: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable, Comparable {
+    case straight
+    case leftTurn = "left-turn"
+    case rightTurn = "right-turn"
+    case laneChangeLeft = "lane-change-left"
+    case laneChangeRight = "lane-change-right"
+    case stop
+    case slowDown = "slow-down"
+    case reverse
+    case uTurn = "u-turn"
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// Where the target vehicle is.
+public enum Location: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable, Comparable {
+    case intersection, street, highway
+    case parkingLot = "parking-lot"
+    case ramp
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// How another vehicle relates to the target ("followed by a white sedan" is `followedBy`).
+public enum RelationKind: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable, Comparable {
+    case followedBy = "followed-by"
+    case following
+    case behind
+    case inFrontOf = "in-front-of"
+    case nextTo = "next-to"
+    case alongside
+    case passing
+    case leading
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}

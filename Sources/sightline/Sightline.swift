@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct Sightline: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sightline",
+        abstract: "Natural-language vehicle search for traffic cameras.",
+        subcommands: [
+            Rank.self, Evaluate.self,
+        ]
+    )
+}
