@@ -6,7 +6,7 @@ struct Sightline: AsyncParsableCommand {
         commandName: "sightline",
         abstract: "Natural-language vehicle search for traffic cameras.",
         subcommands: [
-            Rank.self, Evaluate.self,
+            Rank.self, Evaluate.self, Trajectories.self,
         ]
     )
 }

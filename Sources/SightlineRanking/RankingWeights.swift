@@ -1,0 +1,25 @@
+/// The weight of every score term, in one place. A term absent here weighs 0.
+public struct RankingWeights: Sendable, Equatable, Codable {
+    public var weights: [String: Double]
+
+    /// Defaults measured on the 2022 val tracks (see README); location 1.0 and relation 0.2 follow SSM's fusion.
+    public static let standard = RankingWeights(weights: [
+        MotionTerm.name: 1.0,
+        StopTerm.name: 0.5,
+        LocationTerm.name: 1.0,
+        RelationTerm.name: 0.2,
+        SizeTerm.name: 0.3,
+    ])
+
+    public init(weights: [String: Double]) { self.weights = weights }
+
+    public subscript(_ term: String) -> Double {
+        get { weights[term] ?? 0 }
+        set { weights[term] = newValue }
+    }
+
+    /// Keeps only the named terms (for ablations); unknown names are reported by the caller.
+    public func keeping(_ names: Set<String>) -> RankingWeights {
+        RankingWeights(weights: weights.filter { names.contains($0.key) })
+    }
+}

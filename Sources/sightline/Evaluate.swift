@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import SightlineData
+import SightlineRanking
+
+struct Evaluate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a submission: MRR and Recall@1/5/10, as the official AI City scorer does.",
+        discussion: """
+        Either --submission S --truth G, or --tracks T with described tracks (each track's own 'nl' is the \
+        query for that track): then the tracks are ranked here with the ranking options, or scored from \
+        --submission, or ranked at random with --random.
+        """
+    )
+
+    @Option(help: "Submission JSON ({query: [track ids, best first]}).")
+    var submission: String?
+
+    @Option(help: "Ground truth JSON ({query: track id} or {query: [track id]}).")
+    var truth: String?
+
+    @Option(help: "Described track file: the truth is built from it (development set).")
+    var tracks: String?
+
+    @Flag(help: "With --tracks: score a random ranking instead (the chance baseline).")
+    var random = false
+
+    @Option(help: "Seed of --random.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Write one CSV line per query (query,target,rank,reciprocal_rank) here.")
+    var perQuery: String?
+
+    @OptionGroup var ranking: RankingOptions
+
+    func validate() throws {
+        if tracks == nil {
+            guard submission != nil, truth != nil else {
+                throw ValidationError("give --submission and --truth, or --tracks with described tracks")
+            }
+            guard !random else { throw ValidationError("--random needs --tracks") }
+        } else {
+            guard truth == nil else { throw ValidationError("--truth and --tracks both give the truth; pass one") }
+            guard !(random && submission != nil) else { throw ValidationError("--random and --submission exclude each other") }
+        }
+    }
+
+    func run() async throws {
+        let truthValue: GroundTruth
+        let submissionValue: Submission
+        if let tracks {
+            let url = URL(fileURLWithPath: tracks)
+            let gallery = Gallery(tracks: try TrackFile.load(from: url))
+            truthValue = GroundTruth.identity(of: gallery.tracks)
+            let queries = try QueryFile.queries(describing: gallery.tracks, file: url.path)
+            if let submission {
+                submissionValue = try Submission.load(from: URL(fileURLWithPath: submission))
+            } else if random {
+                var rng = SplitMix64(seed: seed)
+                submissionValue = Submission(rankings: queries.map { ($0.id, gallery.tracks.map(\.id).shuffled(using: &rng)) })
+            } else {
+                submissionValue = try ranking.ranker().submission(for: queries, in: gallery)
+            }
+        } else if let submission, let truth {
+            submissionValue = try Submission.load(from: URL(fileURLWithPath: submission))
+            truthValue = try GroundTruth.load(from: URL(fileURLWithPath: truth))
+        } else {
+            throw ValidationError("give --submission and --truth, or --tracks")
+        }
+        let metrics = try RetrievalMetrics(submission: submissionValue, truth: truthValue, file: submission ?? "ranking")
+        print(String(format: "queries %d  MRR %.4f  R@1 %.4f  R@5 %.4f  R@10 %.4f",
+                     metrics.perQuery.count, metrics.mrr, metrics.recall(at: 1), metrics.recall(at: 5), metrics.recall(at: 10)))
+        if let perQuery {
+            try AtomicFile.write(Data(metrics.perQueryCSV().utf8), to: URL(fileURLWithPath: perQuery))
+        }
+    }
+}
+
+/// A small seedable generator (SplitMix64) so random baselines are reproducible.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

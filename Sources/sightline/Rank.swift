@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import SightlineData
+import SightlineRanking
+
+struct Rank: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rank every track for every query and write an AI City submission.",
+        discussion: "Writes {query: [every track id, best first]} atomically: on any error no output file is left."
+    )
+
+    @Option(help: "CityFlow-NL track file ({uuid: {frames, boxes}}).")
+    var tracks: String
+
+    @Option(help: "Query file, 2021 form {uuid: [strings]} or 2022 form {uuid: {nl, nl_other_views}}.")
+    var queries: String
+
+    @Option(help: "Where to write the submission JSON.")
+    var out: String
+
+    @Option(help: "Also write the top N tracks of every query with each term's contribution to this JSON file.")
+    var explain: String?
+
+    @Option(help: "How many tracks per query --explain keeps.")
+    var explainTop = 10
+
+    @OptionGroup var ranking: RankingOptions
+
+    func validate() throws {
+        guard explainTop > 0 else { throw ValidationError("--explain-top must be positive") }
+    }
+
+    func run() async throws {
+        let ranker = try ranking.ranker()
+        let gallery = Gallery(tracks: try TrackFile.load(from: URL(fileURLWithPath: tracks)))
+        let queryRecords = try QueryFile.load(from: URL(fileURLWithPath: queries))
+        let clock = ContinuousClock()
+        let start = clock.now
+        var rankings: [(query: String, tracks: [String])] = []
+        var explanations: [(String, [ScoredTrack])] = []
+        for q in queryRecords {
+            let scored = ranker.rank(q, in: gallery, explain: explain != nil)
+            rankings.append((q.id, scored.map(\.track)))
+            if explain != nil { explanations.append((q.id, Array(scored.prefix(explainTop)))) }
+        }
+        let elapsed = clock.now - start
+        try Submission(rankings: rankings).write(to: URL(fileURLWithPath: out), gallery: gallery.tracks.map(\.id))
+        if let explain {
+            try Explanations.write(explanations, to: URL(fileURLWithPath: explain))
+        }
+        printError("ranked \(queryRecords.count) queries x \(gallery.tracks.count) tracks in \(elapsed.formatted(.units(allowed: [.milliseconds]))); wrote \(out)")
+    }
+}
+
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
