@@ -3,8 +3,9 @@ import SightlineLanguage
 import SightlineTracks
 
 /// SSM's long-distance relation: the query's "intersection or not" against the camera's.
-/// Like SSM's dot product of one-hot location vectors, agreement scores 1 either way;
-/// the query side is the voted share of descriptions that name an intersection.
+/// As in SSM, the query is at an intersection when any description says so (annotators
+/// often leave the place out, so one mention is strong evidence), and like SSM's dot
+/// product of one-hot location vectors, agreement scores 1 either way.
 public struct LocationTerm: ScoreTerm {
     public static let name = "location"
     public var name: String { Self.name }
@@ -12,7 +13,7 @@ public struct LocationTerm: ScoreTerm {
     public init() {}
 
     public func score(_ query: QueryProfile, _ track: Track, in gallery: Gallery) -> Double {
-        let q = query.locations[.intersection]
+        let q = query.locations[.intersection] > 0 ? 1.0 : 0.0
         let v = gallery.analysis.camera(of: track)?.isIntersection == true ? 1.0 : 0.0
         return q * v + (1 - q) * (1 - v)
     }
@@ -23,6 +24,6 @@ public struct LocationTerm: ScoreTerm {
         let where_ = camera?.isIntersection == true
             ? "camera \(track.cameraKey) is at an intersection (\(camera?.stoppingTracks ?? 0) tracks stop there)"
             : "camera \(track.cameraKey) shows no waiting vehicles"
-        return "\(Int((q * 100).rounded()))% of descriptions say intersection; \(where_)"
+        return q > 0 ? "\(Int((q * 100).rounded()))% of descriptions say intersection; \(where_)" : "no description says intersection; \(where_)"
     }
 }
