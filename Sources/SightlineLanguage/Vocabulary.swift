@@ -30,11 +30,13 @@ public enum Motion: String, CaseIterable, Codable, CodingKeyRepresentable, Senda
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
-/// Where the target vehicle is.
+/// Where the target vehicle is. `curve` (a bend or winding road) and `hill` (a slope) describe
+/// the road's shape; descriptions name them often and they tell camera scenes apart.
 public enum Location: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable, Comparable {
     case intersection, street, highway
     case parkingLot = "parking-lot"
     case ramp
+    case curve, hill
 
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }

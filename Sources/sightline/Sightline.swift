@@ -6,7 +6,8 @@ struct Sightline: AsyncParsableCommand {
         commandName: "sightline",
         abstract: "Natural-language vehicle search for traffic cameras.",
         subcommands: [
-            Rank.self, Evaluate.self, Trajectories.self,
+            Rank.self, Evaluate.self,
+            Models.self, EmbedText.self, EmbedImage.self, ClassifyImage.self, Bench.self, Trajectories.self, Parse.self,
         ]
     )
 }
