@@ -27,6 +27,7 @@ let package = Package(
         .testTarget(name: "SightlineDataTests", dependencies: ["SightlineData"]),
         .testTarget(name: "SightlineLanguageTests", dependencies: ["SightlineLanguage"]),
         .testTarget(name: "SightlineTracksTests", dependencies: ["SightlineTracks", "SightlineData"]),
+        .testTarget(name: "SightlineCLITests", dependencies: ["sightline"]),
         .testTarget(name: "SightlineRankingTests", dependencies: ["SightlineRanking", "SightlineData", "SightlineLanguage", "SightlineTracks"]),
     ]
 )
