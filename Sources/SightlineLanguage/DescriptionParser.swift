@@ -114,6 +114,10 @@ extension Lexeme {
         }
     }
 
+    var isDeterminer: Bool {
+        if case .determiner = self { true } else { false }
+    }
+
     var isHead: Bool {
         switch self {
         case .body, .generic: true
@@ -147,6 +151,11 @@ struct Reading {
     var motions: [MotionEvent] = []
     var locations: [LocationMention] = []
     var objectChunks = Set<Int>()
+    /// Objects of the target's own relation verbs; the target's clause goes on after them.
+    var forwardObjects = Set<Int>()
+    /// The target chunk and chunks merged into it ("the vehicle is a pickup truck").
+    var targetChunks = Set<Int>()
+    var unusedPassing: [Int] = []
     var afterMarkers = Set<Int>()
     var othersClause: [Bool]
 
@@ -162,6 +171,7 @@ struct Reading {
         findForwardRelations()
         targetChunk = chunks.indices.first { !objectChunks.contains($0) }
         if let t = targetChunk {
+            targetChunks.insert(t)
             mergeCopula(t)
             target = chunks[t].phrase
         }
@@ -181,7 +191,16 @@ struct Reading {
         var truckKind: TruckKind?
         var plural = false
         var unknownRun = 0
+        var headless: Chunk?
         func reset() {
+            if chunks.isEmpty, headless == nil, start == 0, !colors.isEmpty || truckKind != nil, i > 0 {
+                var phrase = VehiclePhrase(span: items[0].span.union(items[i - 1].span))
+                phrase.colors = colors
+                phrase.size = size?.0
+                phrase.sizeSpan = size?.1
+                if truckKind != nil { phrase.type = .truck; phrase.truckKind = truckKind }
+                headless = Chunk(first: 0, last: i - 1, phrase: phrase)
+            }
             start = nil; colors = []; pendingShade = nil; size = nil; truckKind = nil; plural = false; unknownRun = 0
         }
         var i = 0
@@ -197,8 +216,10 @@ struct Reading {
             case .shade(let shade):
                 if case .color = next {
                     pendingShade = (shade, item)
-                } else if next.isNounPhrasePart, shade == .dark || shade == .light {
-                    colors.append(ColorMention(color: nil, shade: shade, words: item.words, span: item.span))
+                } else if next.isNounPhrasePart {
+                    if shade == .dark || shade == .light {
+                        colors.append(ColorMention(color: nil, shade: shade, words: item.words, span: item.span))
+                    }
                 } else {
                     reset()
                     i += 1
@@ -241,8 +262,12 @@ struct Reading {
                 if phrase.type == .truck, phrase.truckKind == nil { phrase.truckKind = truckKind }
                 if phrase.type == nil, truckKind != nil { phrase.type = .truck; phrase.truckKind = truckKind }
                 phrase.span = phrase.span.union(items[last].span)
-                chunkStarting[start ?? i] = chunks.count
-                chunks.append(Chunk(first: start ?? i, last: last, phrase: phrase))
+                let first = start ?? i
+                if let previous = chunks.last, previous.last == first - 1, !items[first].lexeme.isDeterminer {
+                    chunks[chunks.count - 1] = Self.merge(previous, Chunk(first: first, last: last, phrase: phrase))
+                } else {
+                    chunks.append(Chunk(first: first, last: last, phrase: phrase))
+                }
                 reset()
                 i = last + 1
                 continue
@@ -252,6 +277,30 @@ struct Reading {
             if case .word = item.lexeme {} else { unknownRun = 0 }
             i += 1
         }
+        reset()
+        if let headless {
+            if let first = chunks.first, first.phrase.colors.isEmpty, first.first <= headless.last + 3 {
+                chunks[0] = Self.merge(headless, first)
+            } else {
+                chunks.insert(headless, at: 0)
+            }
+        }
+        for (c, chunk) in chunks.enumerated() { chunkStarting[chunk.first] = c }
+    }
+
+    /// Two touching phrases are one ("a hatchback grey car"): the first keeps its fields, the second fills gaps.
+    static func merge(_ a: Chunk, _ b: Chunk) -> Chunk {
+        var phrase = a.phrase
+        phrase.colors += b.phrase.colors
+        if phrase.type == nil {
+            phrase.type = b.phrase.type
+            phrase.truckKind = b.phrase.truckKind
+            phrase.typeSpan = b.phrase.typeSpan
+        }
+        if phrase.size == nil { phrase.size = b.phrase.size; phrase.sizeSpan = b.phrase.sizeSpan }
+        phrase.isPlural = phrase.isPlural || b.phrase.isPlural
+        phrase.span = a.phrase.span.union(b.phrase.span)
+        return Chunk(first: a.first, last: b.last, phrase: phrase)
     }
 
     func absorbHead(_ item: Item, into phrase: inout VehiclePhrase) {
@@ -285,6 +334,7 @@ struct Reading {
         if chunks[t].phrase.colors.isEmpty { chunks[t].phrase.colors = other.colors }
         if chunks[t].phrase.size == nil { chunks[t].phrase.size = other.size; chunks[t].phrase.sizeSpan = other.sizeSpan }
         objectChunks.insert(c)
+        targetChunks.insert(c)
     }
 
     // MARK: relations
@@ -309,14 +359,23 @@ struct Reading {
             guard case .relation(let kind) = items[r].lexeme else { r += 1; continue }
             let j = objectStart(after: r)
             if let c = chunkStarting[j], !objectChunks.contains(c) {
-                relations.append(TypedRelation(kind: kind, other: chunks[c].phrase, span: items[r].span))
+                relations.append(TypedRelation(kind: bareFollowed(r) ? .followedBy : kind, other: chunks[c].phrase, span: items[r].span))
                 objectChunks.insert(c)
+                forwardObjects.insert(c)
                 r = chunks[c].last + 1
                 continue
             }
             if items[r].words == "after" { afterMarkers.insert(r) }
+            if kind == .passing { unusedPassing.append(r) }
             r = max(j, r + 1)
         }
+    }
+
+    /// "runs down the street followed another vehicle": a bare "followed" away from the
+    /// subject is a dropped "by" (common in the data); right after the subject it is active.
+    func bareFollowed(_ r: Int) -> Bool {
+        guard items[r].words == "followed" else { return false }
+        return !(chunks.first.map { $0.last == r - 1 } ?? false)
     }
 
     /// "with a black sedan behind it": the vehicle before the relation word is the subject.
@@ -358,12 +417,13 @@ struct Reading {
     /// Motion words right after another vehicle ("cars parked", "a van that turns left")
     /// describe that vehicle, up to the end of the clause.
     mutating func markOthersClauses() {
-        for (c, chunk) in chunks.enumerated() where c != targetChunk {
+        for (c, chunk) in chunks.enumerated() where !targetChunks.contains(c) {
             var j = chunk.last + 1
             guard j < items.count else { continue }
             switch items[j].lexeme {
-            case .relative, .motion: break
-            case .word where ["is", "are", "was", "were"].contains(items[j].words): break
+            case .relative: break
+            case .motion where !forwardObjects.contains(c): break
+            case .word where ["is", "are", "was", "were"].contains(items[j].words) && !forwardObjects.contains(c): break
             default: continue
             }
             let end = chunks.indices.contains(c + 1) ? chunks[c + 1].first : items.count
@@ -435,6 +495,11 @@ struct Reading {
             afterPending = false
             used.formUnion(from...to)
         }
+        for r in unusedPassing where !othersClause[r] {
+            if let j = (r + 1..<min(r + 4, items.count)).first(where: isPlace) {
+                throughCandidates.append(items[r].span.union(items[j].span))
+            }
+        }
         for i in items.indices where !used.contains(i) {
             if afterMarkers.contains(i) { afterPending = true; continue }
             guard let c = cue(i) else { continue }
@@ -476,7 +541,7 @@ struct Reading {
             }
         }
         let turns: Set<TypedMotion> = [.leftTurn, .rightTurn, .uTurn]
-        if !found.contains(where: { turns.contains($0.0) || $0.0 == .straight }), let first = throughCandidates.first {
+        if !found.contains(where: { turns.contains($0.0) || $0.0 == .straight }), let first = throughCandidates.min() {
             found.append((.straight, first, false))
             found.sort { $0.1 < $1.1 }
         }

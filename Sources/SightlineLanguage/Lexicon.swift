@@ -166,12 +166,13 @@ enum Lexicon {
         ("bmw", .filler), ("audi", .filler), ("mercedes", .filler), ("volvo", .filler), ("dodge", .filler),
         ("buick", .filler), ("cadillac", .filler), ("chrysler", .filler), ("volkswagen", .filler),
         ("kia", .filler), ("lexus", .filler), ("mazda", .filler), ("tesla", .filler), ("grand", .filler),
-        ("ram", .filler),
+        ("ram", .filler), ("trailer", .filler),
     ]
 
     static let relations: [(String, Lexeme)] = [
         ("followed by", .relation(.followedBy)), ("followed closely by", .relation(.followedBy)),
-        ("followed behind by", .relation(.followedBy)), ("tailed by", .relation(.followedBy)),
+        ("followed behind by", .relation(.followedBy)),
+        ("followed distantly by", .relation(.followedBy)), ("tailed by", .relation(.followedBy)),
         ("tailgated by", .relation(.followedBy)), ("trailed by", .relation(.followedBy)),
         ("following", .relation(.following)), ("follows", .relation(.following)),
         ("follow", .relation(.following)), ("followed", .relation(.following)),
@@ -241,6 +242,7 @@ enum Lexicon {
         ("lane change", .motion(.laneChange)), ("lane changes", .motion(.laneChange)),
         ("left", .motion(.left)), ("leftward", .motion(.left)), ("leftwards", .motion(.left)),
         ("right", .motion(.right)), ("rightward", .motion(.right)), ("rightwards", .motion(.right)),
+        ("left hand", .motion(.left)), ("right hand", .motion(.right)),
         ("straight", .motion(.straight)), ("straight ahead", .motion(.straight)), ("forward", .motion(.straight)),
         ("forwards", .motion(.straight)), ("foward", .motion(.straight)),
         ("through", .motion(.through)), ("thru", .motion(.through)), ("across", .motion(.through)),
