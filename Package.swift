@@ -19,14 +19,31 @@ let package = Package(
         .target(name: "SightlineTracks", dependencies: ["SightlineData"]),
         // ranking: score terms, fusion, explanations
         .target(name: "SightlineRanking", dependencies: ["SightlineData", "SightlineLanguage", "SightlineTracks"]),
+        // engine: tensors, BLAS ops, weight loaders, MiniLM, EfficientNet-Lite
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .target(name: "SightlineEngine", dependencies: ["COpenBLAS"],
+                resources: [.copy("Resources/imagenet-classes.txt")],
+                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
+        // pixels: image decoding and resizing
+        .target(name: "SightlinePixels", dependencies: ["CTurboJPEG", "CPNG"],
+                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
+        // appearance: colour, type and embeddings of vehicles from pixels
+        .target(name: "SightlineAppearance", dependencies: ["SightlinePixels", "SightlineLanguage", "SightlineData"]),
         // command-line tool
         .executableTarget(name: "sightline", dependencies: [
             "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking",
+            "SightlineEngine", "SightlinePixels", "SightlineAppearance",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .testTarget(name: "SightlineEngineTests", dependencies: ["SightlineEngine", "SightlinePixels"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "SightlinePixelsTests", dependencies: ["SightlinePixels", "CTurboJPEG", "CPNG"]),
         .testTarget(name: "SightlineDataTests", dependencies: ["SightlineData"]),
         .testTarget(name: "SightlineLanguageTests", dependencies: ["SightlineLanguage"]),
         .testTarget(name: "SightlineTracksTests", dependencies: ["SightlineTracks", "SightlineData"]),
+        .testTarget(name: "SightlineAppearanceTests", dependencies: ["SightlineAppearance", "SightlinePixels", "SightlineLanguage"]),
         .testTarget(name: "SightlineCLITests", dependencies: ["sightline"]),
         .testTarget(name: "SightlineRankingTests", dependencies: ["SightlineRanking", "SightlineData", "SightlineLanguage", "SightlineTracks"]),
     ]

@@ -1,0 +1,163 @@
+import Foundation
+
+/// Hyper-parameters of a BERT encoder; the defaults are all-MiniLM-L6-v2's `config.json`.
+public struct BertConfiguration: Sendable, Equatable {
+    public var hiddenSize = 384
+    public var layers = 6
+    public var heads = 12
+    public var intermediateSize = 1536
+    public var vocabularySize = 30522
+    public var maxPositions = 512
+    public var typeVocabularySize = 2
+    public var layerNormEpsilon: Float = 1e-12
+
+    public init() {}
+}
+
+/// One Transformer encoder layer as in BERT (Vaswani et al., 2017; Devlin et al., 2019):
+/// multi-head self-attention and a GELU feed-forward block, each with a residual and post-LayerNorm.
+struct BertLayer: Sendable {
+    let query: Linear, key: Linear, value: Linear
+    let attentionOutput: Linear
+    let attentionNorm: LayerNorm
+    let intermediate: Linear
+    let output: Linear
+    let outputNorm: LayerNorm
+    let heads: Int
+
+    init(weights: inout StrictWeights, index: Int, configuration c: BertConfiguration) throws {
+        let p = BertTensorNames.layer(index)
+        query = try weights.linear("\(p).\(BertTensorNames.query)", in: c.hiddenSize, out: c.hiddenSize)
+        key = try weights.linear("\(p).\(BertTensorNames.key)", in: c.hiddenSize, out: c.hiddenSize)
+        value = try weights.linear("\(p).\(BertTensorNames.value)", in: c.hiddenSize, out: c.hiddenSize)
+        attentionOutput = try weights.linear("\(p).\(BertTensorNames.attentionOutput)", in: c.hiddenSize, out: c.hiddenSize)
+        attentionNorm = try weights.layerNorm("\(p).\(BertTensorNames.attentionNorm)", width: c.hiddenSize, epsilon: c.layerNormEpsilon)
+        intermediate = try weights.linear("\(p).\(BertTensorNames.intermediate)", in: c.hiddenSize, out: c.intermediateSize)
+        output = try weights.linear("\(p).\(BertTensorNames.output)", in: c.intermediateSize, out: c.hiddenSize)
+        outputNorm = try weights.layerNorm("\(p).\(BertTensorNames.outputNorm)", width: c.hiddenSize, epsilon: c.layerNormEpsilon)
+        heads = c.heads
+    }
+
+    /// Updates `w.hidden` [batch × length × hidden] in place; `lengths` are the unpadded lengths.
+    func callAsFunction(_ w: BertWorkspace, batch: Int, length: Int, lengths: [Int]) {
+        let rows = batch * length
+        let hidden = query.outFeatures
+        let headSize = hidden / heads
+        query(w.hidden, rows: rows, into: w.query)
+        key(w.hidden, rows: rows, into: w.key)
+        value(w.hidden, rows: rows, into: w.value)
+        let scale = 1 / Float(headSize).squareRoot()
+        for b in 0..<batch {
+            let base = b * length * hidden
+            for h in 0..<heads {
+                let q = w.query + base + h * headSize
+                let k = w.key + base + h * headSize
+                let v = w.value + base + h * headSize
+                // [length × headSize] · [length × headSize]ᵀ -> [length × length]
+                BLAS.gemmTransposedB(m: length, n: length, k: headSize, alpha: scale,
+                                     a: q, lda: hidden, b: k, ldb: hidden, c: w.scores, ldc: length)
+                for r in 0..<length {
+                    for c in lengths[b]..<length { w.scores[r * length + c] = -Float.greatestFiniteMagnitude }
+                }
+                Activation.softmaxRows(w.scores, rows: length, cols: length, stride: length)
+                // [length × length] · [length × headSize] -> [length × headSize]
+                BLAS.gemm(m: length, n: headSize, k: length, a: w.scores, lda: length,
+                          b: v, ldb: hidden, c: w.context + base + h * headSize, ldc: hidden)
+            }
+        }
+        attentionOutput(w.context, rows: rows, into: w.query)
+        addResidual(w.query, into: w.hidden, count: rows * hidden)
+        attentionNorm(w.hidden, rows: rows)
+        intermediate(w.hidden, rows: rows, into: w.intermediate)
+        Activation.gelu(w.intermediate, count: rows * intermediate.outFeatures)
+        output(w.intermediate, rows: rows, into: w.query)
+        addResidual(w.query, into: w.hidden, count: rows * hidden)
+        outputNorm(w.hidden, rows: rows)
+    }
+
+    private func addResidual(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { y[i] += x[i] }
+    }
+}
+
+/// Preallocated activations for one forward pass of at most `rows` tokens.
+final class BertWorkspace {
+    let hidden, query, key, value, context, intermediate, scores: UnsafeMutablePointer<Float>
+
+    init(rows: Int, length: Int, configuration c: BertConfiguration) {
+        hidden = .allocate(capacity: rows * c.hiddenSize)
+        query = .allocate(capacity: rows * c.hiddenSize)
+        key = .allocate(capacity: rows * c.hiddenSize)
+        value = .allocate(capacity: rows * c.hiddenSize)
+        context = .allocate(capacity: rows * c.hiddenSize)
+        intermediate = .allocate(capacity: rows * c.intermediateSize)
+        scores = .allocate(capacity: length * length)
+    }
+
+    deinit {
+        for p in [hidden, query, key, value, context, intermediate, scores] { p.deallocate() }
+    }
+}
+
+/// A BERT encoder with sentence-transformers' mean pooling and L2 normalisation
+/// (Reimers & Gurevych, 2019), the architecture of all-MiniLM-L6-v2 (Wang et al., 2020, MiniLM).
+public struct MiniLM: Sendable {
+    public let configuration: BertConfiguration
+    let wordEmbeddings: [Float]
+    let positionEmbeddings: [Float]
+    let tokenTypeEmbeddings: [Float]
+    let embeddingNorm: LayerNorm
+    let layers: [BertLayer]
+
+    /// Loads `model.safetensors` strictly: a missing, extra or misshapen tensor throws.
+    public init(safetensorsPath: String, configuration: BertConfiguration = BertConfiguration()) throws {
+        let c = configuration
+        var weights = StrictWeights(try SafeTensors.load(path: safetensorsPath), path: safetensorsPath)
+        wordEmbeddings = try weights.take(BertTensorNames.wordEmbeddings, shape: [c.vocabularySize, c.hiddenSize]).data
+        positionEmbeddings = try weights.take(BertTensorNames.positionEmbeddings, shape: [c.maxPositions, c.hiddenSize]).data
+        tokenTypeEmbeddings = try weights.take(BertTensorNames.tokenTypeEmbeddings, shape: [c.typeVocabularySize, c.hiddenSize]).data
+        embeddingNorm = try weights.layerNorm(BertTensorNames.embeddingNorm, width: c.hiddenSize, epsilon: c.layerNormEpsilon)
+        layers = try (0..<c.layers).map { try BertLayer(weights: &weights, index: $0, configuration: c) }
+        try weights.finish(unused: BertTensorNames.isUnused)
+        self.configuration = c
+    }
+
+    /// Mean-pooled, L2-normalised embeddings [batch][hidden] of already tokenised sequences, run as one padded batch.
+    func embed(tokens: [[Int32]]) -> [[Float]] {
+        let c = configuration
+        let batch = tokens.count
+        guard batch > 0 else { return [] }
+        let lengths = tokens.map { min($0.count, c.maxPositions) }
+        let length = lengths.max() ?? 1
+        let workspace = BertWorkspace(rows: batch * length, length: length, configuration: c)
+        let hidden = c.hiddenSize
+        wordEmbeddings.withUnsafeBufferPointer { word in
+            positionEmbeddings.withUnsafeBufferPointer { position in
+                tokenTypeEmbeddings.withUnsafeBufferPointer { type in
+                    for b in 0..<batch {
+                        for t in 0..<length {
+                            let id = t < lengths[b] ? Int(tokens[b][t]) : 0
+                            let row = workspace.hidden + (b * length + t) * hidden
+                            let wordRow = min(max(id, 0), c.vocabularySize - 1) * hidden
+                            for i in 0..<hidden { row[i] = word[wordRow + i] + position[t * hidden + i] + type[i] }
+                        }
+                    }
+                }
+            }
+        }
+        embeddingNorm(workspace.hidden, rows: batch * length)
+        for layer in layers { layer(workspace, batch: batch, length: length, lengths: lengths) }
+        return (0..<batch).map { b in
+            var pooled = [Float](repeating: 0, count: hidden)
+            for t in 0..<lengths[b] {
+                let row = workspace.hidden + (b * length + t) * hidden
+                for i in 0..<hidden { pooled[i] += row[i] }
+            }
+            let inverse = 1 / Float(max(lengths[b], 1))
+            var norm: Float = 0
+            for i in 0..<hidden { pooled[i] *= inverse; norm += pooled[i] * pooled[i] }
+            let scale = 1 / max(norm.squareRoot(), 1e-12)
+            return pooled.map { $0 * scale }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+/// TensorFlow "SAME" padding: output = ⌈input / stride⌉, with the odd pixel of padding after.
+///
+/// EfficientNet-Lite was trained in TensorFlow, so its converted PyTorch weights
+/// expect this asymmetric padding rather than PyTorch's symmetric one.
+struct SamePadding: Sendable, Equatable {
+    let before: Int
+    let output: Int
+
+    init(input: Int, kernel: Int, stride: Int) {
+        let output = (input + stride - 1) / stride
+        let total = max((output - 1) * stride + kernel - input, 0)
+        self.before = total / 2
+        self.output = output
+    }
+}
+
+/// A 2-D convolution with batch normalisation folded into its weight and bias (Ioffe & Szegedy, 2015),
+/// over one image in [channels × height × width] layout.
+///
+/// Dense and pointwise convolutions run as im2col + SGEMM; depthwise ones
+/// (MobileNet, Howard et al., 2017) run as a direct loop per channel.
+struct Conv2D: Sendable {
+    let weight: [Float]
+    let bias: [Float]
+    let inChannels: Int
+    let outChannels: Int
+    let kernel: Int
+    let stride: Int
+    let depthwise: Bool
+
+    /// Folds `BN(conv(x))` into one convolution: w' = w·γ/√(σ²+ε), b' = β − μ·γ/√(σ²+ε).
+    init(weight: Tensor, batchNorm: BatchNormParameters, stride: Int, depthwise: Bool) {
+        let outChannels = weight.shape[0]
+        let perOutput = weight.count / outChannels
+        var folded = weight.data
+        var bias = [Float](repeating: 0, count: outChannels)
+        for o in 0..<outChannels {
+            let scale = batchNorm.gamma[o] / (batchNorm.variance[o] + batchNorm.epsilon).squareRoot()
+            for i in 0..<perOutput { folded[o * perOutput + i] *= scale }
+            bias[o] = batchNorm.beta[o] - batchNorm.mean[o] * scale
+        }
+        self.weight = folded
+        self.bias = bias
+        self.outChannels = outChannels
+        self.inChannels = depthwise ? outChannels : weight.shape[1]
+        self.kernel = weight.shape[2]
+        self.stride = stride
+        self.depthwise = depthwise
+    }
+
+    /// Output height and width for an input of `height × width`.
+    func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        (SamePadding(input: height, kernel: kernel, stride: stride).output,
+         SamePadding(input: width, kernel: kernel, stride: stride).output)
+    }
+
+    /// Scratch floats `callAsFunction` needs for an input of `height × width`.
+    func scratchCount(height: Int, width: Int) -> Int {
+        let out = outputSize(height: height, width: width)
+        if depthwise {
+            return (out.height * stride + kernel) * (out.width * stride + kernel)
+        }
+        if kernel == 1 && stride == 1 { return 0 }
+        return inChannels * kernel * kernel * out.height * out.width
+    }
+
+    /// Convolves `input` [inChannels × height × width] into `output` [outChannels × oh × ow], adding the folded bias.
+    func callAsFunction(
+        _ input: UnsafePointer<Float>, height: Int, width: Int,
+        into output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+        channels: Range<Int>? = nil
+    ) {
+        weight.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                if depthwise {
+                    depthwiseConvolution(input, height: height, width: width, weight: w.baseAddress!, bias: b.baseAddress!,
+                                         output: output, padded: scratch, channels: channels ?? 0..<outChannels)
+                } else {
+                    denseConvolution(input, height: height, width: width, weight: w.baseAddress!, bias: b.baseAddress!,
+                                     output: output, columns: scratch)
+                }
+            }
+        }
+    }
+
+    private func denseConvolution(
+        _ input: UnsafePointer<Float>, height: Int, width: Int,
+        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>
+    ) {
+        let padY = SamePadding(input: height, kernel: kernel, stride: stride)
+        let padX = SamePadding(input: width, kernel: kernel, stride: stride)
+        let spatial = padY.output * padX.output
+        let patch = inChannels * kernel * kernel
+        var source = input
+        if !(kernel == 1 && stride == 1) {
+            for c in 0..<inChannels {
+                for ky in 0..<kernel {
+                    for kx in 0..<kernel {
+                        let row = columns + ((c * kernel + ky) * kernel + kx) * spatial
+                        for oy in 0..<padY.output {
+                            let iy = oy * stride + ky - padY.before
+                            for ox in 0..<padX.output {
+                                let ix = ox * stride + kx - padX.before
+                                row[oy * padX.output + ox] = (iy >= 0 && iy < height && ix >= 0 && ix < width)
+                                    ? input[(c * height + iy) * width + ix] : 0
+                            }
+                        }
+                    }
+                }
+            }
+            source = UnsafePointer(columns)
+        }
+        for o in 0..<outChannels {
+            let row = output + o * spatial
+            let value = bias[o]
+            for i in 0..<spatial { row[i] = value }
+        }
+        // [outChannels × patch] · [patch × spatial] -> [outChannels × spatial]
+        BLAS.gemm(m: outChannels, n: spatial, k: patch, a: weight, lda: patch,
+                  b: source, ldb: spatial, c: output, ldc: spatial, accumulate: true)
+    }
+
+    private func depthwiseConvolution(
+        _ input: UnsafePointer<Float>, height: Int, width: Int,
+        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<Float>, padded: UnsafeMutablePointer<Float>, channels: Range<Int>
+    ) {
+        let padY = SamePadding(input: height, kernel: kernel, stride: stride)
+        let padX = SamePadding(input: width, kernel: kernel, stride: stride)
+        let outH = padY.output, outW = padX.output
+        let paddedH = (outH - 1) * stride + kernel
+        let paddedW = (outW - 1) * stride + kernel
+        let k = kernel, s = stride
+        for c in channels {
+            padded.initialize(repeating: 0, count: paddedH * paddedW)
+            let plane = input + c * height * width
+            for y in 0..<height where y + padY.before < paddedH {
+                let dst = padded + (y + padY.before) * paddedW + padX.before
+                let n = min(width, paddedW - padX.before)
+                dst.update(from: plane + y * width, count: n)
+            }
+            let out = output + c * outH * outW
+            let value = bias[c]
+            for i in 0..<(outH * outW) { out[i] = value }
+            let w = weight + c * k * k
+            for ky in 0..<k {
+                for kx in 0..<k {
+                    let tap = w[ky * k + kx]
+                    for oy in 0..<outH {
+                        let src = padded + (oy * s + ky) * paddedW + kx
+                        let dst = out + oy * outW
+                        if s == 1 {
+                            for ox in 0..<outW { dst[ox] += tap * src[ox] }
+                        } else {
+                            for ox in 0..<outW { dst[ox] += tap * src[ox * s] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Batch-normalisation statistics and affine parameters of one layer, in inference form.
+struct BatchNormParameters: Sendable {
+    let gamma: [Float]
+    let beta: [Float]
+    let mean: [Float]
+    let variance: [Float]
+    let epsilon: Float
+}

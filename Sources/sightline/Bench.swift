@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import SightlineEngine
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks.",
+        subcommands: [Engine.self])
+
+    struct Engine: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Throughput of EfficientNet-Lite0 (batch 1, 16) and MiniLM (batch 1, 32).")
+
+        @Option(help: "Seconds to spend on each measurement (at least one pass is made).")
+        var seconds: Double = 3
+
+        @Option(help: "Folder of real inputs (default ../shared/data): vehicle crops and CityFlow-NL descriptions.")
+        var data: String = "../shared/data"
+
+        @Flag(help: "Print JSON rows instead of a table.")
+        var json = false
+
+        @OptionGroup var engine: EngineOptions
+
+        func run() async throws {
+            let threads = engine.threadConfig
+            let model = try EfficientNetLite(store: engine.store, variant: .lite0)
+            let images = try benchImages(model)
+            let encoder = try TextEncoder(store: engine.store)
+            let texts = benchTexts()
+            var rows: [(String, Int, Double)] = []
+            for batch in [1, 16] {
+                let inputs = Array((0..<batch).map { images[$0 % images.count] })
+                rows.append(("efficientnet-lite0", batch, measure(items: batch) { _ = model(inputs, threads: threads) }))
+            }
+            for batch in [1, 32] {
+                var cursor = 0
+                rows.append(("minilm", batch, measure(items: batch) {
+                    let slice = (0..<batch).map { texts[(cursor + $0) % texts.count] }
+                    cursor += batch
+                    _ = encoder.embed(slice, batchSize: batch, threads: threads)
+                }))
+            }
+            for (name, batch, rate) in rows {
+                if json {
+                    print("{\"runtime\":\"swift\",\"model\":\"\(name)\",\"batch\":\(batch),\"items_per_s\":\(rate)}")
+                } else {
+                    print("swift  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) batch \(batch)\t\(String(format: "%.1f", rate)) items/s")
+                }
+            }
+        }
+
+        private func measure(items: Int, _ body: () -> Void) -> Double {
+            body()
+            let start = Date()
+            var passes = 0
+            repeat {
+                body()
+                passes += 1
+            } while Date().timeIntervalSince(start) < seconds
+            return Double(passes * items) / Date().timeIntervalSince(start)
+        }
+
+        private func benchImages(_ model: EfficientNetLite) throws -> [Tensor] {
+            let folder = (data as NSString).appendingPathComponent("vehicle-crops/images")
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().prefix(16)
+            if files.isEmpty {
+                let side = model.variant.inputSize
+                return [model.preprocess(rgb: (0..<(side * side * 3)).map { UInt8(truncatingIfNeeded: $0 &* 31) }, width: side, height: side)]
+            }
+            return try ImageInput.load(files.map { (folder as NSString).appendingPathComponent($0) }, for: model)
+        }
+
+        private func benchTexts() -> [String] {
+            let path = (data as NSString).appendingPathComponent("cityflow-nl/2022/val-tracks.json")
+            if let contents = FileManager.default.contents(atPath: path),
+               let tracks = try? JSONSerialization.jsonObject(with: contents) as? [String: [String: Any]] {
+                let texts = tracks.keys.sorted().compactMap { (tracks[$0]?["nl"] as? [String])?.first }
+                if !texts.isEmpty { return texts }
+            }
+            return ["A white SUV drives towards a stop sign.", "A black sedan goes down the street next to a truck."]
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+@testable import SightlineEngine
+
+/// Engine operations against naive loops on tiny inputs.
+@Suite struct OpsTests {
+    private func pseudoRandom(_ count: Int, seed: Int) -> [Float] {
+        (0..<count).map { i -> Float in
+            let angle = Double(i * 7 + seed * 13) * 0.37
+            return Float(sin(angle))
+        }
+    }
+
+    @Test func linearMatchesNaiveProduct() {
+        let weight = Tensor(shape: [3, 4], data: pseudoRandom(12, seed: 1))
+        let bias = Tensor(shape: [3], data: [0.5, -1, 2])
+        let x = pseudoRandom(8, seed: 2)
+        let linear = Linear(weight: weight, bias: bias)
+        var y = [Float](repeating: 0, count: 6)
+        x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { linear(xp.baseAddress!, rows: 2, into: $0.baseAddress!) } }
+        for r in 0..<2 {
+            for o in 0..<3 {
+                var expected = bias.data[o]
+                for i in 0..<4 { expected += x[r * 4 + i] * weight.data[o * 4 + i] }
+                #expect(abs(y[r * 3 + o] - expected) < 1e-5)
+            }
+        }
+    }
+
+    @Test(arguments: [(1, 1, false), (3, 1, false), (3, 2, false), (3, 1, true), (3, 2, true), (5, 2, true), (5, 1, true)])
+    func convolutionMatchesNaiveSamePadding(kernel: Int, stride: Int, depthwise: Bool) {
+        let cin = depthwise ? 3 : 2, cout = 3, h = 7, w = 6
+        let weight = Tensor(shape: [cout, depthwise ? 1 : cin, kernel, kernel], data: pseudoRandom(cout * (depthwise ? 1 : cin) * kernel * kernel, seed: 3))
+        let bn = BatchNormParameters(gamma: [1, 2, 0.5], beta: [0.1, -0.2, 0.3], mean: [0.05, 0, -0.1], variance: [1, 0.5, 2], epsilon: 1e-3)
+        let conv = Conv2D(weight: weight, batchNorm: bn, stride: stride, depthwise: depthwise)
+        let input = pseudoRandom(cin * h * w, seed: 4)
+        let (oh, ow) = conv.outputSize(height: h, width: w)
+        var output = [Float](repeating: 0, count: cout * oh * ow)
+        var scratch = [Float](repeating: 0, count: max(conv.scratchCount(height: h, width: w), 1))
+        input.withUnsafeBufferPointer { ip in
+            output.withUnsafeMutableBufferPointer { op in
+                scratch.withUnsafeMutableBufferPointer { sp in
+                    conv(ip.baseAddress!, height: h, width: w, into: op.baseAddress!, scratch: sp.baseAddress!)
+                }
+            }
+        }
+        let padY = SamePadding(input: h, kernel: kernel, stride: stride), padX = SamePadding(input: w, kernel: kernel, stride: stride)
+        #expect(oh == (h + stride - 1) / stride && ow == (w + stride - 1) / stride)
+        for o in 0..<cout {
+            let scale = bn.gamma[o] / (bn.variance[o] + bn.epsilon).squareRoot()
+            for y in 0..<oh {
+                for x in 0..<ow {
+                    var sum: Float = 0
+                    for c in (depthwise ? o..<(o + 1) : 0..<cin) {
+                        for ky in 0..<kernel {
+                            for kx in 0..<kernel {
+                                let iy = y * stride + ky - padY.before, ix = x * stride + kx - padX.before
+                                guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                                let wi = depthwise ? (o * kernel + ky) * kernel + kx : ((o * cin + c) * kernel + ky) * kernel + kx
+                                sum += weight.data[wi] * input[(c * h + iy) * w + ix]
+                            }
+                        }
+                    }
+                    let expected = (sum - bn.mean[o]) * scale + bn.beta[o]
+                    #expect(abs(output[(o * oh + y) * ow + x] - expected) < 1e-4)
+                }
+            }
+        }
+    }
+
+    @Test func samePaddingPutsOddPixelAfter() {
+        let p = SamePadding(input: 224, kernel: 3, stride: 2)
+        #expect(p.output == 112 && p.before == 0)
+        let q = SamePadding(input: 56, kernel: 5, stride: 2)
+        #expect(q.output == 28 && q.before == 1)
+        #expect(SamePadding(input: 14, kernel: 5, stride: 1).before == 2)
+    }
+
+    @Test func activationsMatchDefinitions() {
+        var x: [Float] = [-3, -0.5, 0, 0.5, 3, 7]
+        x.withUnsafeMutableBufferPointer { Activation.relu6($0.baseAddress!, count: 6) }
+        #expect(x == [0, 0, 0, 0.5, 3, 6])
+        var g: [Float] = [-1, 0, 1, 2]
+        g.withUnsafeMutableBufferPointer { Activation.gelu($0.baseAddress!, count: 4) }
+        let expected: [Float] = [-0.15865525, 0, 0.8413447, 1.9544997]
+        for (a, b) in zip(g, expected) { #expect(abs(a - b) < 1e-6) }
+    }
+
+    @Test func softmaxRowsSumToOne() {
+        var x: [Float] = [1, 2, 3, 0, 1000, 1000, 1000, 0]
+        x.withUnsafeMutableBufferPointer { Activation.softmaxRows($0.baseAddress!, rows: 2, cols: 3, stride: 4) }
+        #expect(abs(x[0] + x[1] + x[2] - 1) < 1e-6)
+        #expect(abs(x[2] - 0.66524096) < 1e-6)
+        #expect(abs(x[4] - 1 / 3) < 1e-6)
+        #expect(x[3] == 0 && x[7] == 0)
+    }
+
+    @Test func layerNormNormalisesRows() {
+        var x: [Float] = [1, 2, 3, 4, -2, 0, 2, 4]
+        let norm = LayerNorm(gamma: [1, 1, 1, 1], beta: [0, 0, 0, 0], epsilon: 1e-12)
+        x.withUnsafeMutableBufferPointer { norm($0.baseAddress!, rows: 2) }
+        for r in 0..<2 {
+            let row = x[(r * 4)..<(r * 4 + 4)]
+            let mean = row.reduce(0, +) / 4
+            let variance = row.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 4
+            #expect(abs(mean) < 1e-6 && abs(variance - 1) < 1e-5)
+        }
+    }
+
+    @Test func sha256MatchesKnownDigests() {
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let long = Array(repeating: UInt8(ascii: "a"), count: 1000)
+        #expect(SHA256.hex(long) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    @Test func efficientNetLiteScalingMatchesPublishedBlockCounts() {
+        #expect(EfficientNetLiteVariant.lite0.blocks.count == 16)
+        #expect(EfficientNetLiteVariant.lite1.blocks.count == 21)
+        #expect(EfficientNetLiteVariant.lite2.blocks.count == 21)
+        #expect(EfficientNetLiteVariant.lite2.blocks.last?.output == 352)
+    }
+}
