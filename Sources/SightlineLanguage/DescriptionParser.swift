@@ -99,6 +99,8 @@ public struct DescriptionParser: Sendable {
                 if case .relation = previous { items[i].lexeme = .location(.parkingLot) }
             case "mini":
                 items[i].lexeme = next.isNounPhrasePart ? .size(.small) : .body(.hatchback, nil)
+            case let word where Lexicon.brands.contains(word):
+                if !next.isNounPhrasePart { items[i].lexeme = .generic(plural: false) }
             default:
                 continue
             }
@@ -179,6 +181,7 @@ struct Reading {
         markOthersClauses()
         findMotions()
         findLocations()
+        relations.sort { $0.span < $1.span }
     }
 
     // MARK: noun phrases
@@ -263,7 +266,8 @@ struct Reading {
                 if phrase.type == nil, truckKind != nil { phrase.type = .truck; phrase.truckKind = truckKind }
                 phrase.span = phrase.span.union(items[last].span)
                 let first = start ?? i
-                if let previous = chunks.last, previous.last == first - 1, !items[first].lexeme.isDeterminer {
+                if let previous = chunks.last, !items[first].lexeme.isDeterminer,
+                   previous.last == first - 1 || (previous.last == first - 2 && Lexicon.brands.contains(previous.phrase.noun)) {
                     chunks[chunks.count - 1] = Self.merge(previous, Chunk(first: first, last: last, phrase: phrase))
                 } else {
                     chunks.append(Chunk(first: first, last: last, phrase: phrase))
@@ -359,7 +363,7 @@ struct Reading {
             guard case .relation(let kind) = items[r].lexeme else { r += 1; continue }
             let j = objectStart(after: r)
             if let c = chunkStarting[j], !objectChunks.contains(c) {
-                relations.append(TypedRelation(kind: bareFollowed(r) ? .followedBy : kind, other: chunks[c].phrase, span: items[r].span))
+                if !negated(chunks[c].first + 1) { relations.append(TypedRelation(kind: bareFollowed(r) ? .followedBy : kind, other: chunks[c].phrase, span: items[r].span)) }
                 objectChunks.insert(c)
                 forwardObjects.insert(c)
                 r = chunks[c].last + 1
@@ -397,7 +401,7 @@ struct Reading {
             } else {
                 pointsBack = (kind == .behind || kind == .inFrontOf) && following.isClauseBoundary
             }
-            guard pointsBack else { continue }
+            guard pointsBack, !negated(chunks[c].first + 1) else { continue }
             relations.append(TypedRelation(kind: Self.inverse(kind), other: chunks[c].phrase, span: items[r].span, isInverted: true))
             objectChunks.insert(c)
         }

@@ -121,7 +121,7 @@ enum Lexicon {
         ("car", .generic(plural: false)), ("vehicle", .generic(plural: false)),
         ("automobile", .generic(plural: false)), ("cars", .generic(plural: true)),
         ("vehicles", .generic(plural: true)), ("traffic", .generic(plural: true)),
-        ("queue", .generic(plural: true)),
+        ("queue", .generic(plural: true)), ("others", .generic(plural: true)),
         ("cargo", .truckKind(.cargo)), ("box", .truckKind(.box)),
         ("delivery", .truckKind(.delivery)), ("container", .truckKind(.container)),
         ("dump", .truckKind(.dump)), ("tow", .truckKind(.tow)),
@@ -161,12 +161,14 @@ enum Lexicon {
         ("sport", .filler), ("sports", .filler), ("police", .filler), ("taxi", .filler), ("family", .filler),
         ("luxury", .filler), ("dirty", .filler), ("muddy", .filler), ("old", .filler), ("new", .filler),
         ("shiny", .filler), ("passenger", .filler), ("commercial", .filler), ("utility", .filler),
-        ("toyota", .filler), ("honda", .filler), ("ford", .filler), ("chevrolet", .filler), ("chevy", .filler),
-        ("chevvy", .filler), ("nissan", .filler), ("subaru", .filler), ("suburu", .filler), ("hyundai", .filler),
-        ("bmw", .filler), ("audi", .filler), ("mercedes", .filler), ("volvo", .filler), ("dodge", .filler),
-        ("buick", .filler), ("cadillac", .filler), ("chrysler", .filler), ("volkswagen", .filler),
-        ("kia", .filler), ("lexus", .filler), ("mazda", .filler), ("tesla", .filler), ("grand", .filler),
-        ("ram", .filler), ("trailer", .filler),
+        ("grand", .filler), ("trailer", .filler),
+    ] + brands.sorted().map { ($0, .filler) }
+
+    /// Makers: a filler before a body word ("Ford Mustang"), the head noun otherwise ("a black Toyota").
+    static let brands: Set<String> = [
+        "toyota", "honda", "ford", "chevrolet", "chevy", "chevvy", "nissan", "subaru", "suburu", "hyundai",
+        "bmw", "audi", "mercedes", "volvo", "dodge", "buick", "cadillac", "chrysler", "volkswagen", "kia",
+        "lexus", "mazda", "tesla", "ram",
     ]
 
     static let relations: [(String, Lexeme)] = [
