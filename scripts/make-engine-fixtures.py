@@ -53,7 +53,7 @@ def bilinear(rgb, size):
         top = src[y0, x0] + (src[y0, x1] - src[y0, x0]) * wx
         bottom = src[y1, x0] + (src[y1, x1] - src[y1, x0]) * wx
         out[y] = top + (bottom - top) * wy
-    return np.clip(np.round(out), 0, 255).astype(np.uint8)
+    return np.clip(np.floor(out + np.float32(0.5)), 0, 255).astype(np.uint8)
 
 
 def image_input(path, size=224):

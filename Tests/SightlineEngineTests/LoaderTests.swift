@@ -59,7 +59,7 @@ struct TorchCheckpointTests {
         let tensors = try TorchCheckpoint.load(path: path)
         #expect(tensors["_conv_stem.weight"]?.shape == [32, 3, 3, 3])
         #expect(tensors["_fc.weight"]?.shape == [1000, 1280])
-        #expect(tensors.count == 251)
+        #expect(tensors.count == 296)
     }
 
     @Test(arguments: [0.0, 0.001, 0.25, 0.5, 0.9, 0.999])
