@@ -220,6 +220,7 @@ enum Lexicon {
         ("curved", .location(.curve)), ("curving", .location(.curve)), ("bend", .location(.curve)),
         ("bends", .location(.curve)), ("bendy", .location(.curve)), ("bending", .location(.curve)),
         ("winding", .location(.curve)), ("s curve", .location(.curve)),
+        ("s shaped", .location(.curve)), ("s shape", .location(.curve)), ("u curve", .location(.curve)),
         ("hill", .location(.hill)), ("slope", .location(.hill)), ("uphill", .location(.hill)),
         ("downhill", .location(.hill)), ("incline", .location(.hill)),
     ]
