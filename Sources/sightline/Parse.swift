@@ -35,7 +35,7 @@ struct Parse: AsyncParsableCommand {
             return
         }
         if let sample {
-            var generator = SplitMix(seed: seed)
+            var generator = SplitMix64(seed: seed)
             let all = records.flatMap { r in r.nl.map { (r.id, $0) } }
             let picked = (0..<min(sample, all.count)).map { _ in all[Int(generator.next() % UInt64(all.count))] }
             for (n, (id, text)) in picked.enumerated() {
@@ -98,17 +98,4 @@ private struct ParsedQuery: Encodable {
 private func indent(_ text: String, by n: Int) -> String {
     let pad = String(repeating: " ", count: n)
     return text.split(separator: "\n", omittingEmptySubsequences: false).map { pad + $0 }.joined(separator: "\n")
-}
-
-/// A small seeded generator, so --sample draws the same descriptions on every machine.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
