@@ -363,9 +363,12 @@ struct Reading {
             guard case .relation(let kind) = items[r].lexeme else { r += 1; continue }
             let j = objectStart(after: r)
             if let c = chunkStarting[j], !objectChunks.contains(c) {
-                if !negated(chunks[c].first + 1) { relations.append(TypedRelation(kind: bareFollowed(r) ? .followedBy : kind, other: chunks[c].phrase, span: items[r].span)) }
+                if !negated(chunks[c].first + 1) {
+                    relations.append(TypedRelation(kind: bareFollowed(r) ? .followedBy : kind, other: chunks[c].phrase, span: items[r].span))
+                }
                 objectChunks.insert(c)
-                forwardObjects.insert(c)
+                let clauseOfItsOwn = items[r].words == "after" && cue(chunks[c].last + 1) != nil
+                if !clauseOfItsOwn { forwardObjects.insert(c) }
                 r = chunks[c].last + 1
                 continue
             }
@@ -530,6 +533,8 @@ struct Reading {
             case .through:
                 if let j = (i + 1..<min(i + 4, items.count)).first(where: isPlace) {
                     throughCandidates.append(items[i].span.union(items[j].span))
+                } else if i + 1 < items.count, case .pronoun = items[i + 1].lexeme {
+                    throughCandidates.append(items[i].span.union(items[i + 1].span))
                 }
             case .stop, .slow, .reverse, .uTurn:
                 guard !negated(i) else { continue }

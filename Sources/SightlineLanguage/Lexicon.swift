@@ -274,6 +274,7 @@ enum Lexicon {
 
     static let grammar: [(String, Lexeme)] = [
         ("it", .pronoun), ("him", .pronoun), ("itself", .pronoun), ("them", .pronoun), ("you", .pronoun),
+        ("turn signal", .word), ("turn signals", .word), ("turning signal", .word),
         ("without", .negation), ("not", .negation), ("no", .negation), ("never", .negation),
         ("doesn t", .negation), ("does not", .negation),
         ("that", .relative), ("which", .relative), ("who", .relative),

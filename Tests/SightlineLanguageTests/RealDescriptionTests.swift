@@ -88,6 +88,10 @@ let realDescriptions: [Expected] = [
     Expected(text: "A white suv merges into the left lan.", color: .white, type: .suv, motions: [.laneChangeLeft]),
     Expected(text: "A black SUV turns left into the left lane and continues straight.", color: .black, type: .suv, motions: [.leftTurn, .straight]),
     Expected(text: "A purple jeep completes a left hand turn.", color: .purple, type: .suv, motions: [.leftTurn]),
+    Expected(text: "A scarlet SUV stops at an intersection then crosses it.", color: .red, type: .suv, motions: [.stop, .straight], places: [.intersection]),
+    Expected(text: "A silver sedan keeps straight and then puts on it's right turn signal.", color: .silver, type: .sedan, motions: [.straight]),
+    Expected(text: "A red van turns left onto the main street and turns right shortly after keeping straight.", color: .red, type: .van, motions: [.leftTurn, .straight, .rightTurn], places: [.street]),
+    Expected(text: "A gray pickup truck runs down the S-shaped street.", color: .gray, type: .pickup, places: [.curve, .street]),
     // places
     Expected(text: "A white sub stops at the parking lot exit.", color: .white, type: .suv, motions: [.stop], places: [.parkingLot, .ramp]),
     Expected(text: "A maroon SUV keeps straight on a curvy road.", color: .red, type: .suv, shade: .dark, motions: [.straight], places: [.curve, .street]),
@@ -120,6 +124,7 @@ let realDescriptions: [Expected] = [
     Expected(text: "A black van keeps straight and overtakes a red vehicle.", color: .black, type: .van, motions: [.straight], relations: [Rel(.passing, .red)]),
     Expected(text: "An orange SUV keeps straight and is overtaken by a black Toyota.", color: .orange, type: .suv, motions: [.straight], relations: [Rel(.alongside, .black)]),
     Expected(text: "A silver pickup truck followed by a white SUV turns left.", color: .silver, type: .pickup, motions: [.leftTurn], relations: [Rel(.followedBy, .white, .suv)]),
+    Expected(text: "A small maroon sedan takes a right at an intersection after a maroon suv turns right.", color: .red, type: .sedan, shade: .dark, size: .small, motions: [.rightTurn], places: [.intersection], relations: [Rel(.following, .red, .suv)]),
     Expected(text: "A light gray sedan drives straight preceded by a larger white car and followed by a blue car of the same size.", color: .gray, type: .sedan, shade: .light, motions: [.straight], relations: [Rel(.following, .white), Rel(.followedBy, .blue)]),
     Expected(text: "A  black wagon going straight down the street with cars parking on the side.", color: .black, type: .wagon, motions: [.straight], places: [.street]),
     // val-tracks.json: the only "leading" / "leads" in the data
