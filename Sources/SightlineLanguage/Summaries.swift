@@ -33,11 +33,20 @@ extension TypedQuery {
 }
 
 extension Vote {
-    /// "gray 0.67, silver 0.33"
-    public var summary: String {
+    func summary(naming name: (Value) -> String) -> String {
         let ordered = (winner.map { [$0] } ?? []) + alternatives
-        return ordered.isEmpty ? "-" : ordered.map { "\($0) \(String(format2: self[$0]))" }.joined(separator: ", ")
+        return ordered.isEmpty ? "-" : ordered.map { "\(name($0)) \(String(format2: self[$0]))" }.joined(separator: ", ")
     }
+}
+
+extension Vote where Value: RawRepresentable, Value.RawValue == String {
+    /// "gray 0.67, silver 0.33", winner first.
+    public var summary: String { summary(naming: \.rawValue) }
+}
+
+extension Vote where Value == String {
+    /// "dark blue 0.67, blue 0.33", winner first.
+    public var summary: String { summary(naming: { $0 }) }
 }
 
 extension VotedQuery {
