@@ -4,6 +4,7 @@
 public struct DescriptionParser: Sendable {
     public init() {}
 
+    /// The typed reading of `text`; an empty query when nothing is recognised.
     public func parse(_ text: String) -> TypedQuery {
         var reading = Reading(items: Self.lex(Self.tokenize(text)))
         reading.run()

@@ -38,6 +38,7 @@ public struct ParseCoverage: Sendable, Equatable, Codable {
     /// Share of tracks whose descriptions agree on type.
     public var typeAgreeShare: Double { share(agreeing(typeAgreement), of: tracks) }
 
+    /// `count / total`, 0 for an empty total.
     public func share(_ count: Int, of total: Int) -> Double { total > 0 ? Double(count) / Double(total) : 0 }
 
     func agreeing(_ classes: [String: Int]) -> Int {

@@ -48,17 +48,20 @@ public struct QueryProfile: Sendable, Equatable, Codable {
     public var locations: Vote<Location>
     /// Relations named by any description, with the share of descriptions naming each.
     public var relations: [RelationMention: Double]
+    /// Size words (big, small, midsize) about the target; the keyword version leaves it empty.
+    public var sizes: Vote<SizeClass>
 
     public init(
         colors: Vote<VehicleColor> = .init(), types: Vote<BodyType> = .init(),
         motions: Vote<Motion> = .init(), locations: Vote<Location> = .init(),
-        relations: [RelationMention: Double] = [:]
+        relations: [RelationMention: Double] = [:], sizes: Vote<SizeClass> = .init()
     ) {
         self.colors = colors
         self.types = types
         self.motions = motions
         self.locations = locations
         self.relations = relations
+        self.sizes = sizes
     }
 }
 

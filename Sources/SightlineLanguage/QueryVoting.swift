@@ -108,7 +108,7 @@ public struct VotedQuery: Sendable, Equatable, Codable {
 
     /// The shared profile the ranking consumes.
     public var profile: QueryProfile {
-        QueryProfile(colors: colors, types: types, motions: motions, locations: locations, relations: relations)
+        QueryProfile(colors: colors, types: types, motions: motions, locations: locations, relations: relations, sizes: sizes)
     }
 }
 
@@ -145,6 +145,7 @@ public struct TypedUnderstanding: QueryUnderstanding {
         self.genericCarAsSedan = genericCarAsSedan
     }
 
+    /// Parses and votes `descriptions` into the shared profile the ranking scores with.
     public func profile(of descriptions: [String]) -> QueryProfile {
         voted(descriptions).profile
     }

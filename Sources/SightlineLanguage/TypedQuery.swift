@@ -9,6 +9,7 @@ public struct TextSpan: Sendable, Hashable, Codable, Comparable {
         self.end = max(start, end)
     }
 
+    /// Number of characters covered.
     public var length: Int { end - start }
 
     /// The smallest span covering both.

@@ -72,6 +72,8 @@ struct VotingTests {
         #expect(profile.types[.hatchback] == 1.0 / 3)
         #expect(profile.relations[RelationMention(kind: .followedBy, color: .gray, type: .suv)] == 1.0 / 3)
         #expect(profile.motions[.straight] == 1.0 / 3)
+        #expect(profile.sizes.isEmpty)
+        #expect(TypedUnderstanding().profile(of: ["A large SUV stops.", "A big SUV."]).sizes[.large] == 1)
     }
 
     @Test func genericCarAsSedanIsAnOption() {
