@@ -588,7 +588,9 @@ struct Reading {
                 start = j
                 j -= 1
             }
-            locations.append(LocationMention(location: place, span: items[i].span, phraseSpan: items[start].span.union(items[i].span)))
+            var end = i
+            while end + 1 < items.count, end < i + 2, isPlace(end + 1) { end += 1 }
+            locations.append(LocationMention(location: place, span: items[i].span, phraseSpan: items[start].span.union(items[end].span)))
         }
     }
 }

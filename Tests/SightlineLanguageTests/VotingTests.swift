@@ -101,6 +101,11 @@ struct VotingTests {
         #expect(aug.location == "A white sedan turns left at an intersection. an intersection.")
     }
 
+    @Test func locationAugmentationQuotesTheWholePlacePhrase() {
+        let aug = TextAugmentation(DescriptionParser().parse("A maroon SUV keeps straight on a curvy road."))
+        #expect(aug.location == "A maroon SUV keeps straight on a curvy road. a curvy road.")
+    }
+
     @Test func augmentationsWithNothingToRepeatKeepTheText() {
         let aug = TextAugmentation(DescriptionParser().parse("Nothing to see"))
         #expect(aug.subject == "Nothing to see")
