@@ -63,6 +63,17 @@ public struct QueryProfile: Sendable, Equatable, Codable {
         self.relations = relations
         self.sizes = sizes
     }
+
+    /// Decodes profiles written before `sizes` existed as well.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        colors = try c.decode(Vote<VehicleColor>.self, forKey: .colors)
+        types = try c.decode(Vote<BodyType>.self, forKey: .types)
+        motions = try c.decode(Vote<Motion>.self, forKey: .motions)
+        locations = try c.decode(Vote<Location>.self, forKey: .locations)
+        relations = try c.decode([RelationMention: Double].self, forKey: .relations)
+        sizes = try c.decodeIfPresent(Vote<SizeClass>.self, forKey: .sizes) ?? .init()
+    }
 }
 
 /// Turns a query's descriptions into a voted profile. The keyword version is the first;

@@ -129,6 +129,17 @@ struct VotingTests {
         #expect(back == voted)
     }
 
+    @Test func profilesWithoutSizesStillDecode() throws {
+        let profile = TypedUnderstanding().profile(of: ["A big red truck turns left followed by a white car."])
+        let data = try JSONEncoder().encode(profile)
+        #expect(try JSONDecoder().decode(QueryProfile.self, from: data) == profile)
+        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        object["sizes"] = nil
+        let old = try JSONDecoder().decode(QueryProfile.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old.sizes.isEmpty)
+        #expect(old.colors == profile.colors)
+    }
+
     @Test func coverageCountsAndAgreement() {
         let coverage = ParseCoverage(tracks: [
             ["A red SUV turns left.", "A red SUV stops.", "A red car."],
