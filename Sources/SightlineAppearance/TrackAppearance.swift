@@ -1,0 +1,36 @@
+import SightlineData
+import SightlineLanguage
+import SightlinePixels
+
+/// What the pixels say about one track: colour and body-type distributions over the shared
+/// vocabularies, and an appearance embedding when an image encoder ran.
+public struct TrackAppearance: Sendable, Equatable, Codable {
+    public var colours: [VehicleColor: Double]
+    public var types: [BodyType: Double]
+    public var embedding: [Float]
+
+    public init(colours: [VehicleColor: Double] = [:], types: [BodyType: Double] = [:], embedding: [Float] = []) {
+        self.colours = colours
+        self.types = types
+        self.embedding = embedding
+    }
+
+    /// Averages per-crop distributions; values are renormalised to sum to 1.
+    public static func average<K: Hashable>(_ distributions: [[K: Double]]) -> [K: Double] {
+        var sum: [K: Double] = [:]
+        for d in distributions { for (k, v) in d { sum[k, default: 0] += v } }
+        let total = sum.values.reduce(0, +)
+        return total > 0 ? sum.mapValues { $0 / total } : [:]
+    }
+}
+
+extension TrackImages {
+    /// Colour of a track from its sampled crops (un-enlarged boxes, so the body fills the crop),
+    /// with the camera background masking the road when given.
+    public func colours(of track: Track, background: RGBImage?, namer: ColourNamer = ColourNamer()) throws -> [VehicleColor: Double] {
+        let crops = try self.crops(of: track, options: CropOptions())
+        return TrackAppearance.average(crops.map { c in
+            namer.distribution(of: c.image, background: background?.cropped(c.rect))
+        })
+    }
+}

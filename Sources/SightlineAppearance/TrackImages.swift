@@ -1,0 +1,77 @@
+import Foundation
+import SightlineData
+import SightlinePixels
+
+/// Cuts a track's vehicle out of its frames, builds its camera's background and its motion
+/// map. Frames are read from `framesRoot` joined with each frame's CityFlow path.
+public struct TrackImages: Sendable {
+    public var framesRoot: URL
+    /// Folder for per-camera background PNGs; nil disables the cache.
+    public var cacheDirectory: URL?
+    public var crop: CropOptions
+    /// Frames sampled per track for crops and colour.
+    public var samplesPerTrack: Int
+    /// Frames averaged per camera background.
+    public var backgroundFrames: Int
+    public var backgroundMethod: Background.Method
+
+    public init(framesRoot: URL, cacheDirectory: URL? = nil, crop: CropOptions = .ssm, samplesPerTrack: Int = 8,
+                backgroundFrames: Int = 30, backgroundMethod: Background.Method = .mean) {
+        self.framesRoot = framesRoot
+        self.cacheDirectory = cacheDirectory
+        self.crop = crop
+        self.samplesPerTrack = samplesPerTrack
+        self.backgroundFrames = backgroundFrames
+        self.backgroundMethod = backgroundMethod
+    }
+
+    public func path(of frame: FrameRef) -> String { framesRoot.appendingPathComponent(frame.path).path }
+
+    /// Decodes one frame; the error names the file.
+    public func frame(_ frame: FrameRef) throws -> RGBImage { try ImageDecoder.decode(path: path(of: frame)) }
+
+    /// The pixel rectangle of box `i` of `track` in a frame of the given size.
+    public func rect(_ box: Box, frameWidth: Int, frameHeight: Int, options: CropOptions? = nil) -> PixelRect? {
+        (options ?? crop).rect(x: box.x, y: box.y, w: box.w, h: box.h, frameWidth: frameWidth, frameHeight: frameHeight)
+    }
+
+    /// Crops of up to `samplesPerTrack` evenly spaced frames, with the box each came from.
+    public func crops(of track: Track, options: CropOptions? = nil) throws -> [(index: Int, rect: PixelRect, image: RGBImage)] {
+        try FrameSampling.evenlySpaced(count: track.frames.count, limit: samplesPerTrack).compactMap { i in
+            let image = try frame(track.frames[i])
+            guard let r = rect(track.boxes[i], frameWidth: image.width, frameHeight: image.height, options: options) else { return nil }
+            return (i, r, image.cropped(r))
+        }
+    }
+
+    /// The background of the camera seen by `frames` (any frames of that camera), from the cache when present.
+    public func background(camera: String, frames: [FrameRef]) throws -> RGBImage? {
+        let cacheFile = cacheDirectory?.appendingPathComponent("background-\(camera.replacingOccurrences(of: "/", with: "-"))-\(backgroundMethod.rawValue).png")
+        if let cacheFile, FileManager.default.fileExists(atPath: cacheFile.path) {
+            return try ImageDecoder.decode(path: cacheFile.path)
+        }
+        let unique = Array(Set(frames.map(\.path))).sorted()
+        let chosen = FrameSampling.evenlySpaced(count: unique.count, limit: backgroundFrames).map { unique[$0] }
+        let images = try chosen.map { try ImageDecoder.decode(path: framesRoot.appendingPathComponent($0).path) }
+        guard let background = Background.estimate(images, method: backgroundMethod) else { return nil }
+        if let cacheDirectory, let cacheFile {
+            try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
+            try background.writePNG(to: cacheFile.path)
+        }
+        return background
+    }
+
+    /// SSM's motion map of `track` on `background`: crops pasted along the path, skipping boxes
+    /// whose IoU with the last pasted one exceeds `maxIoU`. Only the pasted frames are decoded.
+    public func motionMap(of track: Track, background: RGBImage, maxIoU: Double = 0.05) throws -> RGBImage {
+        let plain = CropOptions()
+        let rects = track.boxes.map { rect($0, frameWidth: background.width, frameHeight: background.height, options: plain) }
+        let valid = rects.indices.filter { rects[$0] != nil }
+        let chosen = MotionMap.selectBoxes(valid.compactMap { rects[$0] }, maxIoU: maxIoU).map { valid[$0] }
+        let crops = try chosen.compactMap { i -> (box: PixelRect, image: RGBImage)? in
+            guard let r = rects[i] else { return nil }
+            return (r, try frame(track.frames[i]).cropped(r))
+        }
+        return MotionMap.render(background: background, crops: crops)
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import SightlineAppearance
+import SightlineData
+import SightlinePixels
+
+/// Options of the commands that read CityFlow frames.
+struct PixelOptions: ParsableArguments {
+    @Option(help: "Folder the frame paths of the track file are relative to (CityFlow's root, holding train/ and validation/).")
+    var framesRoot: String
+
+    @Option(help: "Folder caching per-camera backgrounds (created when missing).")
+    var cache: String = ".sightline-cache"
+
+    @Option(help: "Frames sampled per track for crops and colour.")
+    var samples = 8
+
+    @Option(help: "Frames combined per camera background.")
+    var backgroundFrames = 30
+
+    @Option(help: "Background estimate: mean (SSM) or median.")
+    var backgroundMethod: String = "mean"
+
+    func validate() throws {
+        guard samples > 0 else { throw ValidationError("--samples must be positive") }
+        guard backgroundFrames > 0 else { throw ValidationError("--background-frames must be positive") }
+        guard Background.Method(rawValue: backgroundMethod) != nil else { throw ValidationError("--background-method must be mean or median") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: framesRoot, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--frames-root \(framesRoot): no such folder")
+        }
+    }
+
+    var images: TrackImages {
+        TrackImages(framesRoot: URL(fileURLWithPath: framesRoot), cacheDirectory: URL(fileURLWithPath: cache),
+                    samplesPerTrack: samples, backgroundFrames: backgroundFrames,
+                    backgroundMethod: Background.Method(rawValue: backgroundMethod) ?? .mean)
+    }
+}
+
+/// Finds one track by id in a track file, with an error naming both.
+func findTrack(_ id: String, in file: String) throws -> (track: Track, all: [Track]) {
+    let all = try TrackFile.load(from: URL(fileURLWithPath: file))
+    guard let track = all.first(where: { $0.id == id }) else {
+        throw ValidationError("\(file): no track with id \(id)")
+    }
+    return (track, all)
+}
+
+/// Every frame of the camera that saw `track`, across the track file.
+func cameraFrames(of track: Track, in all: [Track]) -> [FrameRef] {
+    all.filter { $0.cameraKey == track.cameraKey }.flatMap(\.frames)
+}
