@@ -18,14 +18,15 @@ let package = Package(
         // tracks: trajectory motion, camera context, neighbours
         .target(name: "SightlineTracks", dependencies: ["SightlineData"]),
         // ranking: score terms, fusion, explanations
-        .target(name: "SightlineRanking", dependencies: ["SightlineData", "SightlineLanguage", "SightlineTracks"]),
+        .target(name: "SightlineRanking", dependencies: ["SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineAppearance"]),
         // engine: tensors, BLAS ops, weight loaders, MiniLM, EfficientNet-Lite
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "SightlineEngine", dependencies: ["COpenBLAS"],
                 resources: [.copy("Resources/imagenet-classes.txt")],
-                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
+                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
+                                .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // pixels: image decoding and resizing
         .target(name: "SightlinePixels", dependencies: ["CTurboJPEG", "CPNG"],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),

@@ -58,7 +58,7 @@ struct Conv2D: Sendable {
     func scratchCount(height: Int, width: Int) -> Int {
         let out = outputSize(height: height, width: width)
         if depthwise {
-            return (out.height * stride + kernel) * (out.width * stride + kernel)
+            return (out.height * stride + kernel) * (out.width * stride + kernel + stride) + 16
         }
         if kernel == 1 && stride == 1 { return 0 }
         return inChannels * kernel * kernel * out.height * out.width
@@ -121,6 +121,8 @@ struct Conv2D: Sendable {
                   b: source, ldb: spatial, c: output, ldc: spatial, accumulate: true)
     }
 
+    /// Direct depthwise convolution. The zero-padded input plane is stored as `stride` column phases
+    /// (column x goes to phase x mod stride) so every tap reads a contiguous run, which vectorises.
     private func depthwiseConvolution(
         _ input: UnsafePointer<Float>, height: Int, width: Int,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
@@ -129,35 +131,62 @@ struct Conv2D: Sendable {
         let padY = SamePadding(input: height, kernel: kernel, stride: stride)
         let padX = SamePadding(input: width, kernel: kernel, stride: stride)
         let outH = padY.output, outW = padX.output
-        let paddedH = (outH - 1) * stride + kernel
-        let paddedW = (outW - 1) * stride + kernel
         let k = kernel, s = stride
+        let paddedH = (outH &- 1) &* s &+ k
+        let paddedW = (outW &- 1) &* s &+ k
+        let phaseW = (paddedW &+ s &- 1) / s
+        let phaseSize = paddedH &* phaseW
+        let rows = min(height, paddedH &- padY.before)
+        let columns = min(width, paddedW &- padX.before)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: k &* k) { taps in
+        for ky in 0..<k {
+            for kx in 0..<k { taps[ky &* k &+ kx] = (kx % s) &* phaseSize &+ ky &* phaseW &+ kx / s }
+        }
         for c in channels {
-            padded.initialize(repeating: 0, count: paddedH * paddedW)
-            let plane = input + c * height * width
-            for y in 0..<height where y + padY.before < paddedH {
-                let dst = padded + (y + padY.before) * paddedW + padX.before
-                let n = min(width, paddedW - padX.before)
-                dst.update(from: plane + y * width, count: n)
-            }
-            let out = output + c * outH * outW
-            let value = bias[c]
-            for i in 0..<(outH * outW) { out[i] = value }
-            let w = weight + c * k * k
-            for ky in 0..<k {
-                for kx in 0..<k {
-                    let tap = w[ky * k + kx]
-                    for oy in 0..<outH {
-                        let src = padded + (oy * s + ky) * paddedW + kx
-                        let dst = out + oy * outW
-                        if s == 1 {
-                            for ox in 0..<outW { dst[ox] += tap * src[ox] }
-                        } else {
-                            for ox in 0..<outW { dst[ox] += tap * src[ox * s] }
+            padded.initialize(repeating: 0, count: s &* phaseSize)
+            let plane = input + (c &* height &* width)
+            for y in 0..<rows {
+                let source = plane + (y &* width)
+                let row = (y &+ padY.before) &* phaseW
+                if s == 1 {
+                    (padded + (row &+ padX.before)).update(from: source, count: columns)
+                } else {
+                    for phase in 0..<s {
+                        let target = padded + (phase &* phaseSize &+ row)
+                        var px = phase
+                        while px &- padX.before < 0 { px &+= s }
+                        var column = px / s
+                        var x = px &- padX.before
+                        while x < columns {
+                            target[column] = source[x]
+                            column &+= 1
+                            x &+= s
                         }
                     }
                 }
             }
+            let out = output + (c &* outH &* outW)
+            let value = bias[c]
+            let w = weight + (c &* k &* k)
+            for oy in 0..<outH {
+                let dst = out + (oy &* outW)
+                let rowBase = oy &* s &* phaseW
+                var ox = 0
+                while ox < outW {
+                    var sum = SIMD8<Float>(repeating: value)
+                    for tap in 0..<(k &* k) {
+                        let src = padded + (taps[tap] &+ rowBase &+ ox)
+                        sum = sum.addingProduct(UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self), SIMD8(repeating: w[tap]))
+                    }
+                    if ox &+ 8 <= outW {
+                        UnsafeMutableRawPointer(dst + ox).storeBytes(of: sum, as: SIMD8<Float>.self)
+                    } else {
+                        for lane in 0..<(outW &- ox) { dst[ox &+ lane] = sum[lane] }
+                    }
+                    ox &+= 8
+                }
+            }
+        }
         }
     }
 }
