@@ -10,6 +10,9 @@ struct EmbedText: AsyncParsableCommand {
     @Argument(help: "Sentences to embed.")
     var texts: [String]
 
+    @Option(help: "Sentences per forward pass.")
+    var batchSize: Int = 32
+
     @Flag(help: "Print JSON instead of one line of numbers per sentence.")
     var json = false
 
@@ -17,11 +20,12 @@ struct EmbedText: AsyncParsableCommand {
 
     func validate() throws {
         if texts.isEmpty { throw ValidationError("give at least one sentence") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
     }
 
     func run() async throws {
         let encoder = try TextEncoder(store: engine.store)
-        let embeddings = encoder.embed(texts, threads: engine.threadConfig)
+        let embeddings = encoder.embed(texts, batchSize: batchSize, threads: engine.threadConfig)
         if json {
             let records = zip(texts, embeddings).map { ["text": $0 as Any, "embedding": $1 as Any] }
             let data = try JSONSerialization.data(withJSONObject: records.count == 1 ? records[0] : records as Any)

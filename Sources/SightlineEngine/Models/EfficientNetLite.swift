@@ -82,25 +82,23 @@ public struct EfficientNetLite: Sendable {
     public func callAsFunction(_ images: [Tensor], threads: ThreadConfig = ThreadConfig()) -> [ImageEmbedding] {
         guard !images.isEmpty else { return [] }
         let workers = min(threads.threads, images.count)
+        BLAS.setThreads(1)
         if workers <= 1 || images.count < threads.threads {
-            BLAS.setThreads(threads.threads)
             let workspace = Workspace(model: self, images: images, workers: threads.threads)
             return images.map { forward($0, workspace: workspace, threads: threads.threads) }
         }
-        BLAS.setThreads(1)
         let results = ResultSlots<ImageEmbedding>(count: images.count)
         Parallel.chunks(images.count, threads: workers) { start, end in
             let workspace = Workspace(model: self, images: Array(images[start..<end]), workers: 1)
             for i in start..<end { results.set(i, forward(images[i], workspace: workspace, threads: 1)) }
         }
-        BLAS.setThreads(threads.threads)
         return results.values
     }
 
     private func forward(_ image: Tensor, workspace w: Workspace, threads: Int) -> ImageEmbedding {
         var height = image.shape[1], width = image.shape[2]
         image.data.withUnsafeBufferPointer { input in
-            stem(input.baseAddress!, height: height, width: width, into: w.a, scratch: w.scratch)
+            stem(input.baseAddress!, height: height, width: width, into: w.a, scratch: w.scratch, threads: threads)
         }
         (height, width) = stem.outputSize(height: height, width: width)
         Activation.relu6(w.a, count: 32 * height * width)
@@ -108,21 +106,21 @@ public struct EfficientNetLite: Sendable {
         for block in blocks {
             var depthwiseInput = UnsafePointer(current)
             if let expand = block.expand {
-                expand(current, height: height, width: width, into: spare, scratch: w.scratch)
+                expand(current, height: height, width: width, into: spare, scratch: w.scratch, threads: threads)
                 Activation.relu6(spare, count: expand.outChannels * height * width)
                 depthwiseInput = UnsafePointer(spare)
             }
             let (outH, outW) = block.depthwise.outputSize(height: height, width: width)
             depthwise(block.depthwise, depthwiseInput, height: height, width: width, into: w.c, workspace: w, threads: threads)
             Activation.relu6(w.c, count: block.depthwise.outChannels * outH * outW)
-            block.project(w.c, height: outH, width: outW, into: spare, scratch: w.scratch)
+            block.project(w.c, height: outH, width: outW, into: spare, scratch: w.scratch, threads: threads)
             if block.residual {
                 for i in 0..<(block.project.outChannels * outH * outW) { spare[i] += current[i] }
             }
             swap(&current, &spare)
             (height, width) = (outH, outW)
         }
-        head(current, height: height, width: width, into: spare, scratch: w.scratch)
+        head(current, height: height, width: width, into: spare, scratch: w.scratch, threads: threads)
         let spatial = height * width
         Activation.relu6(spare, count: 1280 * spatial)
         var features = [Float](repeating: 0, count: 1280)

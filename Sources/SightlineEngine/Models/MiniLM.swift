@@ -39,38 +39,41 @@ struct BertLayer: Sendable {
     }
 
     /// Updates `w.hidden` [batch × length × hidden] in place; `lengths` are the unpadded lengths.
-    func callAsFunction(_ w: BertWorkspace, batch: Int, length: Int, lengths: [Int]) {
+    func callAsFunction(_ w: BertWorkspace, batch: Int, length: Int, lengths: [Int], threads: Int) {
         let rows = batch * length
         let hidden = query.outFeatures
         let headSize = hidden / heads
-        query(w.hidden, rows: rows, into: w.query)
-        key(w.hidden, rows: rows, into: w.key)
-        value(w.hidden, rows: rows, into: w.value)
+        query(w.hidden, rows: rows, into: w.query, threads: threads)
+        key(w.hidden, rows: rows, into: w.key, threads: threads)
+        value(w.hidden, rows: rows, into: w.value, threads: threads)
         let scale = 1 / Float(headSize).squareRoot()
-        for b in 0..<batch {
-            let base = b * length * hidden
-            for h in 0..<heads {
-                let q = w.query + base + h * headSize
-                let k = w.key + base + h * headSize
-                let v = w.value + base + h * headSize
+        let heads = self.heads
+        let (queries, keys, values) = (SendablePointer(w.query), SendablePointer(w.key), SendablePointer(w.value))
+        let (context, scores) = (SendablePointer(w.context), SendablePointer(w.scores))
+        Parallel.chunks(batch * heads, threads: threads) { start, end in
+            for job in start..<end {
+                let (b, h) = job.quotientAndRemainder(dividingBy: heads)
+                let offset = b * length * hidden + h * headSize
+                let score = scores.base + job * length * length
                 // [length × headSize] · [length × headSize]ᵀ -> [length × length]
                 BLAS.gemmTransposedB(m: length, n: length, k: headSize, alpha: scale,
-                                     a: q, lda: hidden, b: k, ldb: hidden, c: w.scores, ldc: length)
+                                     a: queries.base + offset, lda: hidden, b: keys.base + offset, ldb: hidden,
+                                     c: score, ldc: length)
                 for r in 0..<length {
-                    for c in lengths[b]..<length { w.scores[r * length + c] = -Float.greatestFiniteMagnitude }
+                    for c in lengths[b]..<length { score[r * length + c] = -Float.greatestFiniteMagnitude }
                 }
-                Activation.softmaxRows(w.scores, rows: length, cols: length, stride: length)
+                Activation.softmaxRows(score, rows: length, cols: length, stride: length)
                 // [length × length] · [length × headSize] -> [length × headSize]
-                BLAS.gemm(m: length, n: headSize, k: length, a: w.scores, lda: length,
-                          b: v, ldb: hidden, c: w.context + base + h * headSize, ldc: hidden)
+                BLAS.gemm(m: length, n: headSize, k: length, a: score, lda: length,
+                          b: values.base + offset, ldb: hidden, c: context.base + offset, ldc: hidden)
             }
         }
-        attentionOutput(w.context, rows: rows, into: w.query)
+        attentionOutput(w.context, rows: rows, into: w.query, threads: threads)
         addResidual(w.query, into: w.hidden, count: rows * hidden)
         attentionNorm(w.hidden, rows: rows)
-        intermediate(w.hidden, rows: rows, into: w.intermediate)
+        intermediate(w.hidden, rows: rows, into: w.intermediate, threads: threads)
         Activation.gelu(w.intermediate, count: rows * intermediate.outFeatures)
-        output(w.intermediate, rows: rows, into: w.query)
+        output(w.intermediate, rows: rows, into: w.query, threads: threads)
         addResidual(w.query, into: w.hidden, count: rows * hidden)
         outputNorm(w.hidden, rows: rows)
     }
@@ -91,7 +94,7 @@ final class BertWorkspace {
         value = .allocate(capacity: rows * c.hiddenSize)
         context = .allocate(capacity: rows * c.hiddenSize)
         intermediate = .allocate(capacity: rows * c.intermediateSize)
-        scores = .allocate(capacity: length * length)
+        scores = .allocate(capacity: rows / max(length, 1) * c.heads * length * length)
     }
 
     deinit {
@@ -123,7 +126,7 @@ public struct MiniLM: Sendable {
     }
 
     /// Mean-pooled, L2-normalised embeddings [batch][hidden] of already tokenised sequences, run as one padded batch.
-    func embed(tokens: [[Int32]]) -> [[Float]] {
+    func embed(tokens: [[Int32]], threads: Int = 1) -> [[Float]] {
         let c = configuration
         let batch = tokens.count
         guard batch > 0 else { return [] }
@@ -146,7 +149,7 @@ public struct MiniLM: Sendable {
             }
         }
         embeddingNorm(workspace.hidden, rows: batch * length)
-        for layer in layers { layer(workspace, batch: batch, length: length, lengths: lengths) }
+        for layer in layers { layer(workspace, batch: batch, length: length, lengths: lengths, threads: threads) }
         return (0..<batch).map { b in
             var pooled = [Float](repeating: 0, count: hidden)
             for t in 0..<lengths[b] {

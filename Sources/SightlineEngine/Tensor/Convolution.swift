@@ -68,7 +68,7 @@ struct Conv2D: Sendable {
     func callAsFunction(
         _ input: UnsafePointer<Float>, height: Int, width: Int,
         into output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-        channels: Range<Int>? = nil
+        channels: Range<Int>? = nil, threads: Int = 1
     ) {
         weight.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
@@ -77,7 +77,7 @@ struct Conv2D: Sendable {
                                          output: output, padded: scratch, channels: channels ?? 0..<outChannels)
                 } else {
                     denseConvolution(input, height: height, width: width, weight: w.baseAddress!, bias: b.baseAddress!,
-                                     output: output, columns: scratch)
+                                     output: output, columns: scratch, threads: threads)
                 }
             }
         }
@@ -86,7 +86,7 @@ struct Conv2D: Sendable {
     private func denseConvolution(
         _ input: UnsafePointer<Float>, height: Int, width: Int,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-        output: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>
+        output: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>, threads: Int
     ) {
         let padY = SamePadding(input: height, kernel: kernel, stride: stride)
         let padX = SamePadding(input: width, kernel: kernel, stride: stride)
@@ -116,9 +116,24 @@ struct Conv2D: Sendable {
             let value = bias[o]
             for i in 0..<spatial { row[i] = value }
         }
-        // [outChannels × patch] · [patch × spatial] -> [outChannels × spatial]
-        BLAS.gemm(m: outChannels, n: spatial, k: patch, a: weight, lda: patch,
-                  b: source, ldb: spatial, c: output, ldc: spatial, accumulate: true)
+        let (a, b, c) = (SendablePointer(UnsafeMutablePointer(mutating: weight)),
+                         SendablePointer(UnsafeMutablePointer(mutating: source)), SendablePointer(output))
+        let outChannels = self.outChannels
+        if spatial >= 256 {
+            Parallel.chunks(spatial / 16, threads: threads) { start, end in
+                let first = start * 16, last = end == spatial / 16 ? spatial : end * 16
+                // [outChannels × patch] · [patch × columns] -> [outChannels × columns] of [outChannels × spatial]
+                BLAS.gemm(m: outChannels, n: last - first, k: patch, a: a.base, lda: patch,
+                          b: b.base + first, ldb: spatial, c: c.base + first, ldc: spatial, accumulate: true)
+            }
+        } else {
+            Parallel.chunks(outChannels / 8, threads: threads) { start, end in
+                let first = start * 8, last = end == outChannels / 8 ? outChannels : end * 8
+                // [channels × patch] · [patch × spatial] -> [channels × spatial] of [outChannels × spatial]
+                BLAS.gemm(m: last - first, n: spatial, k: patch, a: a.base + first * patch, lda: patch,
+                          b: b.base, ldb: spatial, c: c.base + first * spatial, ldc: spatial, accumulate: true)
+            }
+        }
     }
 
     /// Direct depthwise convolution. The zero-padded input plane is stored as `stride` column phases

@@ -12,19 +12,40 @@ struct Linear: Sendable {
         self.inFeatures = weight.shape[1]
     }
 
-    /// Writes `rows × outFeatures` outputs for `rows × inFeatures` inputs.
-    func callAsFunction(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
+    /// Writes `rows × outFeatures` outputs for `rows × inFeatures` inputs, splitting the output
+    /// features across `threads` workers (each a single-threaded SGEMM on its slice of the weight).
+    func callAsFunction(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int = 1) {
+        let input = SendablePointer(UnsafeMutablePointer(mutating: x)), output = SendablePointer(y)
+        let slices = threads > 1 && rows * inFeatures * outFeatures >= 1 << 18 ? threads : 1
         weight.withUnsafeBufferPointer { w in
-            // [rows × in] · [out × in]ᵀ -> [rows × out]
-            BLAS.gemmTransposedB(m: rows, n: outFeatures, k: inFeatures,
-                                 a: x, lda: inFeatures, b: w.baseAddress!, ldb: inFeatures,
-                                 c: y, ldc: outFeatures)
-        }
-        bias.withUnsafeBufferPointer { b in
-            for r in 0..<rows {
-                let row = y + r * outFeatures
-                for j in 0..<outFeatures { row[j] += b[j] }
+            bias.withUnsafeBufferPointer { b in
+                let weights = SendablePointer(UnsafeMutablePointer(mutating: w.baseAddress!))
+                let biases = SendablePointer(UnsafeMutablePointer(mutating: b.baseAddress!))
+                Parallel.chunks(outFeatures / 16, threads: slices) { start, end in
+                    let first = start * 16
+                    let last = end == outFeatures / 16 ? outFeatures : end * 16
+                    product(input.base, rows: rows, weight: weights.base, bias: biases.base,
+                            outputs: first..<last, into: output.base)
+                }
             }
+        }
+    }
+
+    private func product(_ x: UnsafePointer<Float>, rows: Int, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                         outputs: Range<Int>, into y: UnsafeMutablePointer<Float>) {
+        // [rows × in] · [outputs × in]ᵀ -> [rows × outputs] within the [rows × out] result
+        if rows <= SkinnyGEMM.maxRows {
+            SkinnyGEMM.multiplyTransposed(m: rows, n: outputs.count, k: inFeatures,
+                                          a: x, lda: inFeatures, b: weight + outputs.lowerBound * inFeatures, ldb: inFeatures,
+                                          c: y + outputs.lowerBound, ldc: outFeatures)
+        } else {
+            BLAS.gemmTransposedB(m: rows, n: outputs.count, k: inFeatures,
+                                 a: x, lda: inFeatures, b: weight + outputs.lowerBound * inFeatures, ldb: inFeatures,
+                                 c: y + outputs.lowerBound, ldc: outFeatures)
+        }
+        for r in 0..<rows {
+            let row = y + r * outFeatures
+            for j in outputs { row[j] += bias[j] }
         }
     }
 }

@@ -18,17 +18,16 @@ public struct TextEncoder: Sendable {
         for start in stride(from: 0, to: order.count, by: max(1, batchSize)) {
             let batch = Array(order[start..<min(start + max(1, batchSize), order.count)])
             let workers = min(threads.threads, batch.count)
-            if workers <= 1 {
-                BLAS.setThreads(threads.threads)
-                for (i, embedding) in zip(batch, model.embed(tokens: batch.map { tokens[$0] })) { results.set(i, embedding) }
+            BLAS.setThreads(1)
+            if workers < threads.threads {
+                let embeddings = model.embed(tokens: batch.map { tokens[$0] }, threads: threads.threads)
+                for (i, embedding) in zip(batch, embeddings) { results.set(i, embedding) }
             } else {
-                BLAS.setThreads(1)
                 let model = self.model
                 Parallel.chunks(batch.count, threads: workers) { s, e in
                     let part = Array(batch[s..<e])
                     for (i, embedding) in zip(part, model.embed(tokens: part.map { tokens[$0] })) { results.set(i, embedding) }
                 }
-                BLAS.setThreads(threads.threads)
             }
         }
         return results.values
