@@ -11,20 +11,26 @@ import Testing
         }
     }
 
-    @Test func linearMatchesNaiveProduct() {
-        let weight = Tensor(shape: [3, 4], data: pseudoRandom(12, seed: 1))
-        let bias = Tensor(shape: [3], data: [0.5, -1, 2])
-        let x = pseudoRandom(8, seed: 2)
+    @Test(arguments: [(2, 1), (3, 2), (60, 2), (200, 2)])
+    func linearMatchesNaiveProduct(rows: Int, threads: Int) {
+        let inFeatures = 41, outFeatures = 70
+        let weight = Tensor(shape: [outFeatures, inFeatures], data: pseudoRandom(outFeatures * inFeatures, seed: 1))
+        let bias = Tensor(shape: [outFeatures], data: pseudoRandom(outFeatures, seed: 5))
+        let x = pseudoRandom(rows * inFeatures, seed: 2)
         let linear = Linear(weight: weight, bias: bias)
-        var y = [Float](repeating: 0, count: 6)
-        x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { linear(xp.baseAddress!, rows: 2, into: $0.baseAddress!) } }
-        for r in 0..<2 {
-            for o in 0..<3 {
+        var y = [Float](repeating: 0, count: rows * outFeatures)
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { linear(xp.baseAddress!, rows: rows, into: $0.baseAddress!, threads: threads) }
+        }
+        var worst: Float = 0
+        for r in 0..<rows {
+            for o in 0..<outFeatures {
                 var expected = bias.data[o]
-                for i in 0..<4 { expected += x[r * 4 + i] * weight.data[o * 4 + i] }
-                #expect(abs(y[r * 3 + o] - expected) < 1e-5)
+                for i in 0..<inFeatures { expected += x[r * inFeatures + i] * weight.data[o * inFeatures + i] }
+                worst = max(worst, abs(y[r * outFeatures + o] - expected))
             }
         }
+        #expect(worst < 1e-4)
     }
 
     @Test(arguments: [(1, 1, false), (3, 1, false), (3, 2, false), (3, 1, true), (3, 2, true), (5, 2, true), (5, 1, true)])

@@ -120,15 +120,17 @@ struct Conv2D: Sendable {
                          SendablePointer(UnsafeMutablePointer(mutating: source)), SendablePointer(output))
         let outChannels = self.outChannels
         if spatial >= 256 {
-            Parallel.chunks(spatial / 16, threads: threads) { start, end in
-                let first = start * 16, last = end == spatial / 16 ? spatial : end * 16
+            let blocks = spatial / 16
+            Parallel.chunks(blocks, threads: threads) { start, end in
+                let first = start * 16, last = end == blocks ? spatial : end * 16
                 // [outChannels × patch] · [patch × columns] -> [outChannels × columns] of [outChannels × spatial]
                 BLAS.gemm(m: outChannels, n: last - first, k: patch, a: a.base, lda: patch,
                           b: b.base + first, ldb: spatial, c: c.base + first, ldc: spatial, accumulate: true)
             }
         } else {
-            Parallel.chunks(outChannels / 8, threads: threads) { start, end in
-                let first = start * 8, last = end == outChannels / 8 ? outChannels : end * 8
+            let blocks = max(1, outChannels / 8)
+            Parallel.chunks(blocks, threads: threads) { start, end in
+                let first = start * 8, last = end == blocks ? outChannels : end * 8
                 // [channels × patch] · [patch × spatial] -> [channels × spatial] of [outChannels × spatial]
                 BLAS.gemm(m: last - first, n: spatial, k: patch, a: a.base + first * patch, lda: patch,
                           b: b.base, ldb: spatial, c: c.base + first * spatial, ldc: spatial, accumulate: true)

@@ -21,9 +21,10 @@ struct Linear: Sendable {
             bias.withUnsafeBufferPointer { b in
                 let weights = SendablePointer(UnsafeMutablePointer(mutating: w.baseAddress!))
                 let biases = SendablePointer(UnsafeMutablePointer(mutating: b.baseAddress!))
-                Parallel.chunks(outFeatures / 16, threads: slices) { start, end in
+                let blocks = max(1, outFeatures / 16)
+                Parallel.chunks(blocks, threads: slices) { start, end in
                     let first = start * 16
-                    let last = end == outFeatures / 16 ? outFeatures : end * 16
+                    let last = end == blocks ? outFeatures : end * 16
                     product(input.base, rows: rows, weight: weights.base, bias: biases.base,
                             outputs: first..<last, into: output.base)
                 }
