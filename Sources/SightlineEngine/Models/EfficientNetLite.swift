@@ -37,7 +37,7 @@ public struct EfficientNetLite: Sendable {
         let eps = Self.batchNormEpsilon
         typealias N = EfficientNetTensorNames
         stem = Conv2D(weight: try weights.take(N.stem, shape: [32, 3, 3, 3]),
-                      batchNorm: try weights.batchNorm(N.stemNorm, channels: 32, epsilon: eps), stride: 2, depthwise: false)
+                      batchNorm: try weights.batchNorm(N.stemNorm, channels: 32, epsilon: eps), stride: 2, depthwise: false, relu6: true)
         var built: [MBConvBlock] = []
         for (i, spec) in variant.blocks.enumerated() {
             let p = N.block(i)
@@ -46,11 +46,11 @@ public struct EfficientNetLite: Sendable {
             if spec.expansion != 1 {
                 expand = Conv2D(weight: try weights.take("\(p).\(N.expand)", shape: [hidden, spec.input, 1, 1]),
                                 batchNorm: try weights.batchNorm("\(p).\(N.expandNorm)", channels: hidden, epsilon: eps),
-                                stride: 1, depthwise: false)
+                                stride: 1, depthwise: false, relu6: true)
             }
             let depthwise = Conv2D(weight: try weights.take("\(p).\(N.depthwise)", shape: [hidden, 1, spec.kernel, spec.kernel]),
                                    batchNorm: try weights.batchNorm("\(p).\(N.depthwiseNorm)", channels: hidden, epsilon: eps),
-                                   stride: spec.stride, depthwise: true)
+                                   stride: spec.stride, depthwise: true, relu6: true)
             let project = Conv2D(weight: try weights.take("\(p).\(N.project)", shape: [spec.output, hidden, 1, 1]),
                                  batchNorm: try weights.batchNorm("\(p).\(N.projectNorm)", channels: spec.output, epsilon: eps),
                                  stride: 1, depthwise: false)
@@ -59,7 +59,7 @@ public struct EfficientNetLite: Sendable {
         }
         let last = variant.blocks.last?.output ?? 320
         head = Conv2D(weight: try weights.take(N.head, shape: [1280, last, 1, 1]),
-                      batchNorm: try weights.batchNorm(N.headNorm, channels: 1280, epsilon: eps), stride: 1, depthwise: false)
+                      batchNorm: try weights.batchNorm(N.headNorm, channels: 1280, epsilon: eps), stride: 1, depthwise: false, relu6: true)
         classifier = Linear(weight: try weights.take("\(N.classifier).weight", shape: [1000, 1280]),
                             bias: try weights.take("\(N.classifier).bias", shape: [1000]))
         try weights.finish(unused: N.isUnused)
@@ -101,18 +101,15 @@ public struct EfficientNetLite: Sendable {
             stem(input.baseAddress!, height: height, width: width, into: w.a, scratch: w.scratch, threads: threads)
         }
         (height, width) = stem.outputSize(height: height, width: width)
-        Activation.relu6(w.a, count: 32 * height * width)
         var current = w.a, spare = w.b
         for block in blocks {
             var depthwiseInput = UnsafePointer(current)
             if let expand = block.expand {
                 expand(current, height: height, width: width, into: spare, scratch: w.scratch, threads: threads)
-                Activation.relu6(spare, count: expand.outChannels * height * width)
                 depthwiseInput = UnsafePointer(spare)
             }
             let (outH, outW) = block.depthwise.outputSize(height: height, width: width)
             depthwise(block.depthwise, depthwiseInput, height: height, width: width, into: w.c, workspace: w, threads: threads)
-            Activation.relu6(w.c, count: block.depthwise.outChannels * outH * outW)
             block.project(w.c, height: outH, width: outW, into: spare, scratch: w.scratch, threads: threads)
             if block.residual {
                 for i in 0..<(block.project.outChannels * outH * outW) { spare[i] += current[i] }
@@ -122,7 +119,6 @@ public struct EfficientNetLite: Sendable {
         }
         head(current, height: height, width: width, into: spare, scratch: w.scratch, threads: threads)
         let spatial = height * width
-        Activation.relu6(spare, count: 1280 * spatial)
         var features = [Float](repeating: 0, count: 1280)
         for c in 0..<1280 {
             var sum: Float = 0

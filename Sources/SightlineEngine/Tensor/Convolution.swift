@@ -27,9 +27,11 @@ struct Conv2D: Sendable {
     let kernel: Int
     let stride: Int
     let depthwise: Bool
+    /// Whether ReLU6 is applied to the output in the same pass as the bias.
+    let relu6: Bool
 
     /// Folds `BN(conv(x))` into one convolution: w' = w·γ/√(σ²+ε), b' = β − μ·γ/√(σ²+ε).
-    init(weight: Tensor, batchNorm: BatchNormParameters, stride: Int, depthwise: Bool) {
+    init(weight: Tensor, batchNorm: BatchNormParameters, stride: Int, depthwise: Bool, relu6: Bool = false) {
         let outChannels = weight.shape[0]
         let perOutput = weight.count / outChannels
         var folded = weight.data
@@ -46,6 +48,7 @@ struct Conv2D: Sendable {
         self.kernel = weight.shape[2]
         self.stride = stride
         self.depthwise = depthwise
+        self.relu6 = relu6
     }
 
     /// Output height and width for an input of `height × width`.
@@ -111,13 +114,9 @@ struct Conv2D: Sendable {
             }
             source = UnsafePointer(columns)
         }
-        for o in 0..<outChannels {
-            let row = output + o * spatial
-            let value = bias[o]
-            for i in 0..<spatial { row[i] = value }
-        }
         let (a, b, c) = (SendablePointer(UnsafeMutablePointer(mutating: weight)),
                          SendablePointer(UnsafeMutablePointer(mutating: source)), SendablePointer(output))
+        let biases = SendablePointer(UnsafeMutablePointer(mutating: bias))
         let outChannels = self.outChannels
         if spatial >= 256 {
             let blocks = spatial / 16
@@ -125,7 +124,8 @@ struct Conv2D: Sendable {
                 let first = start * 16, last = end == blocks ? spatial : end * 16
                 // [outChannels × patch] · [patch × columns] -> [outChannels × columns] of [outChannels × spatial]
                 BLAS.gemm(m: outChannels, n: last - first, k: patch, a: a.base, lda: patch,
-                          b: b.base + first, ldb: spatial, c: c.base + first, ldc: spatial, accumulate: true)
+                          b: b.base + first, ldb: spatial, c: c.base + first, ldc: spatial)
+                finish(c.base, bias: biases.base, channels: 0..<outChannels, columns: first..<last, spatial: spatial)
             }
         } else {
             let blocks = max(1, outChannels / 8)
@@ -133,7 +133,22 @@ struct Conv2D: Sendable {
                 let first = start * 8, last = end == blocks ? outChannels : end * 8
                 // [channels × patch] · [patch × spatial] -> [channels × spatial] of [outChannels × spatial]
                 BLAS.gemm(m: last - first, n: spatial, k: patch, a: a.base + first * patch, lda: patch,
-                          b: b.base, ldb: spatial, c: c.base + first * spatial, ldc: spatial, accumulate: true)
+                          b: b.base, ldb: spatial, c: c.base + first * spatial, ldc: spatial)
+                finish(c.base, bias: biases.base, channels: first..<last, columns: 0..<spatial, spatial: spatial)
+            }
+        }
+    }
+
+    /// Adds the folded bias and, when configured, clamps to [0, 6] in one pass over a block of the output.
+    private func finish(_ output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
+                        channels: Range<Int>, columns: Range<Int>, spatial: Int) {
+        for o in channels {
+            let row = output + o * spatial
+            let value = bias[o]
+            if relu6 {
+                for i in columns { row[i] = min(max(row[i] + value, 0), 6) }
+            } else {
+                for i in columns { row[i] += value }
             }
         }
     }
@@ -155,6 +170,7 @@ struct Conv2D: Sendable {
         let phaseSize = paddedH &* phaseW
         let rows = min(height, paddedH &- padY.before)
         let columns = min(width, paddedW &- padX.before)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: outW &+ 8) { line in
         withUnsafeTemporaryAllocation(of: Int.self, capacity: k &* k) { taps in
         for ky in 0..<k {
             for kx in 0..<k { taps[ky &* k &+ kx] = (kx % s) &* phaseSize &+ ky &* phaseW &+ kx / s }
@@ -186,7 +202,6 @@ struct Conv2D: Sendable {
             let value = bias[c]
             let w = weight + (c &* k &* k)
             for oy in 0..<outH {
-                let dst = out + (oy &* outW)
                 let rowBase = oy &* s &* phaseW
                 var ox = 0
                 while ox < outW {
@@ -195,14 +210,17 @@ struct Conv2D: Sendable {
                         let src = padded + (taps[tap] &+ rowBase &+ ox)
                         sum = sum.addingProduct(UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self), SIMD8(repeating: w[tap]))
                     }
-                    if ox &+ 8 <= outW {
-                        UnsafeMutableRawPointer(dst + ox).storeBytes(of: sum, as: SIMD8<Float>.self)
-                    } else {
-                        for lane in 0..<(outW &- ox) { dst[ox &+ lane] = sum[lane] }
-                    }
+                    UnsafeMutableRawPointer(line.baseAddress! + ox).storeBytes(of: sum, as: SIMD8<Float>.self)
                     ox &+= 8
                 }
+                let dst = out + (oy &* outW)
+                if relu6 {
+                    for i in 0..<outW { dst[i] = min(max(line[i], 0), 6) }
+                } else {
+                    for i in 0..<outW { dst[i] = line[i] }
+                }
             }
+        }
         }
         }
     }

@@ -23,16 +23,19 @@ enum ProcessInfoCores {
 
 enum Parallel {
     /// Runs `body(chunkStart, chunkEnd)` over `0..<count` split into at most `threads` contiguous chunks.
-    static func chunks(_ count: Int, threads: Int, _ body: @Sendable (Int, Int) -> Void) {
+    static func chunks(_ count: Int, threads: Int, _ body: @escaping @Sendable (Int, Int) -> Void) {
         let workers = min(max(1, threads), count)
         if workers <= 1 {
             if count > 0 { body(0, count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let slice: @Sendable (Int) -> Void = { w in
             let start = count * w / workers
             let end = count * (w + 1) / workers
             if start < end { body(start, end) }
+        }
+        if !WorkerPool.shared.run(workers, slice) {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: slice)
         }
     }
 }
