@@ -92,6 +92,14 @@ import Testing
         for (a, b) in zip(g, expected) { #expect(abs(a - b) < 1e-6) }
     }
 
+    @Test func vectorisedGELUMatchesErfForm() {
+        var x = (0..<1003).map { Float($0 - 500) / 80 }
+        let expected = x.map { 0.5 * $0 * (1 + erff($0 / Float(2).squareRoot())) }
+        x.withUnsafeMutableBufferPointer { Activation.gelu($0.baseAddress!, count: $0.count) }
+        let worst = zip(x, expected).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst < 2e-6)
+    }
+
     @Test func softmaxRowsSumToOne() {
         var x: [Float] = [1, 2, 3, 0, 1000, 1000, 1000, 0]
         x.withUnsafeMutableBufferPointer { Activation.softmaxRows($0.baseAddress!, rows: 2, cols: 3, stride: 4) }

@@ -7,13 +7,41 @@ enum Activation {
         for i in 0..<count { x[i] = min(max(x[i], 0), 6) }
     }
 
-    /// GELU in the exact erf form used by BERT: x · ½ (1 + erf(x / √2)) (Hendrycks & Gimpel, 2016).
+    /// GELU in the exact erf form used by BERT: x · ½ (1 + erf(x / √2)) (Hendrycks & Gimpel, 2016),
+    /// eight lanes at a time with a rational erf approximation (|error| < 2e-7).
     static func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        let invSqrt2: Float = 0.70710678118654752
-        for i in 0..<count {
-            let v = x[i]
-            x[i] = 0.5 * v * (1 + erff(v * invSqrt2))
+        let invSqrt2 = SIMD8<Float>(repeating: 0.70710678118654752)
+        var i = 0
+        while i &+ 8 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            let y = 0.5 * v * (1 + erf(v * invSqrt2))
+            UnsafeMutableRawPointer(x + i).storeBytes(of: y, as: SIMD8<Float>.self)
+            i &+= 8
         }
+        while i < count {
+            x[i] = 0.5 * x[i] * (1 + erff(x[i] * 0.70710678118654752))
+            i &+= 1
+        }
+    }
+
+    /// erf(x) as x·P(x²)/Q(x²) on [−4, 4] (the float approximation of Eigen's `generic_fast_erf_float`).
+    @inline(__always)
+    static func erf(_ value: SIMD8<Float>) -> SIMD8<Float> {
+        var x = value
+        x.replace(with: SIMD8(repeating: 4), where: x .> 4)
+        x.replace(with: SIMD8(repeating: -4), where: x .< -4)
+        let x2 = x * x
+        var p = SIMD8<Float>(repeating: -2.72614225801306e-10) * x2 + SIMD8(repeating: 2.77068142495902e-08)
+        p = p * x2 + SIMD8(repeating: -2.10102402082508e-06)
+        p = p * x2 + SIMD8(repeating: -5.69250639462346e-05)
+        p = p * x2 + SIMD8(repeating: -7.34990630326855e-04)
+        p = p * x2 + SIMD8(repeating: -2.95459980854025e-03)
+        p = p * x2 + SIMD8(repeating: -1.60960333262415e-02)
+        var q = SIMD8<Float>(repeating: -1.45660718464996e-05) * x2 + SIMD8(repeating: -2.13374055278905e-04)
+        q = q * x2 + SIMD8(repeating: -1.68282697438203e-03)
+        q = q * x2 + SIMD8(repeating: -7.37332916720468e-03)
+        q = q * x2 + SIMD8(repeating: -1.42647390514189e-02)
+        return x * p / q
     }
 
     /// Numerically stable softmax over each row of a `rows × cols` matrix with row stride `stride`.
