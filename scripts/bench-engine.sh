@@ -7,5 +7,5 @@ cd "$root"
 threads="${THREADS:-$(nproc)}"
 scratch="${SCRATCH:-.build-engine}"
 swift build -c release --scratch-path "$scratch" --product sightline >&2
-"$scratch/release/sightline" bench engine --json --threads "$threads" --seconds "${SECONDS_PER_CASE:-3}" \
-    | THREADS="$threads" .venv-fixtures/bin/python scripts/bench-engine.py
+swift_rows="$("$scratch/release/sightline" bench engine --json --threads "$threads" --seconds "${SECONDS_PER_CASE:-3}")"
+echo "$swift_rows" | THREADS="$threads" .venv-fixtures/bin/python scripts/bench-engine.py
