@@ -33,9 +33,10 @@ import Testing
         #expect(worst < 1e-4)
     }
 
-    @Test(arguments: [(1, 1, false), (3, 1, false), (3, 2, false), (3, 1, true), (3, 2, true), (5, 2, true), (5, 1, true)])
-    func convolutionMatchesNaiveSamePadding(kernel: Int, stride: Int, depthwise: Bool) {
-        let cin = depthwise ? 3 : 2, cout = 3, h = 7, w = 6
+    @Test(arguments: [(1, 1, false, 6), (3, 1, false, 6), (3, 2, false, 6), (3, 1, true, 6), (3, 2, true, 6),
+                      (5, 2, true, 6), (5, 1, true, 6), (3, 1, true, 45), (5, 2, true, 83), (1, 1, false, 45)])
+    func convolutionMatchesNaiveSamePadding(kernel: Int, stride: Int, depthwise: Bool, w: Int) {
+        let cin = depthwise ? 3 : 2, cout = 3, h = 7
         let weight = Tensor(shape: [cout, depthwise ? 1 : cin, kernel, kernel], data: pseudoRandom(cout * (depthwise ? 1 : cin) * kernel * kernel, seed: 3))
         let bn = BatchNormParameters(gamma: [1, 2, 0.5], beta: [0.1, -0.2, 0.3], mean: [0.05, 0, -0.1], variance: [1, 0.5, 2], epsilon: 1e-3)
         let conv = Conv2D(weight: weight, batchNorm: bn, stride: stride, depthwise: depthwise)

@@ -204,13 +204,39 @@ struct Conv2D: Sendable {
             for oy in 0..<outH {
                 let rowBase = oy &* s &* phaseW
                 var ox = 0
-                while ox < outW {
-                    var sum = SIMD8<Float>(repeating: value)
+                let line = line.baseAddress!
+                while ox &+ 24 < outW {
+                    var s0 = SIMD8<Float>(repeating: value), s1 = s0, s2 = s0, s3 = s0
                     for tap in 0..<(k &* k) {
-                        let src = padded + (taps[tap] &+ rowBase &+ ox)
-                        sum = sum.addingProduct(UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self), SIMD8(repeating: w[tap]))
+                        let src = UnsafeRawPointer(padded + (taps[tap] &+ rowBase &+ ox))
+                        let t = SIMD8<Float>(repeating: w[tap])
+                        s0 = s0.addingProduct(src.loadUnaligned(as: SIMD8<Float>.self), t)
+                        s1 = s1.addingProduct(src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self), t)
+                        s2 = s2.addingProduct(src.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self), t)
+                        s3 = s3.addingProduct(src.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self), t)
                     }
-                    UnsafeMutableRawPointer(line.baseAddress! + ox).storeBytes(of: sum, as: SIMD8<Float>.self)
+                    let target = UnsafeMutableRawPointer(line + ox)
+                    target.storeBytes(of: s0, as: SIMD8<Float>.self)
+                    target.storeBytes(of: s1, toByteOffset: 32, as: SIMD8<Float>.self)
+                    target.storeBytes(of: s2, toByteOffset: 64, as: SIMD8<Float>.self)
+                    target.storeBytes(of: s3, toByteOffset: 96, as: SIMD8<Float>.self)
+                    ox &+= 32
+                }
+                while ox < outW {
+                    var even = SIMD8<Float>(repeating: value), odd = SIMD8<Float>()
+                    var tap = 0
+                    while tap &+ 1 < k &* k {
+                        even = even.addingProduct(UnsafeRawPointer(padded + (taps[tap] &+ rowBase &+ ox)).loadUnaligned(as: SIMD8<Float>.self),
+                                                  SIMD8(repeating: w[tap]))
+                        odd = odd.addingProduct(UnsafeRawPointer(padded + (taps[tap &+ 1] &+ rowBase &+ ox)).loadUnaligned(as: SIMD8<Float>.self),
+                                                SIMD8(repeating: w[tap &+ 1]))
+                        tap &+= 2
+                    }
+                    if tap < k &* k {
+                        even = even.addingProduct(UnsafeRawPointer(padded + (taps[tap] &+ rowBase &+ ox)).loadUnaligned(as: SIMD8<Float>.self),
+                                                  SIMD8(repeating: w[tap]))
+                    }
+                    UnsafeMutableRawPointer(line + ox).storeBytes(of: even + odd, as: SIMD8<Float>.self)
                     ox &+= 8
                 }
                 let dst = out + (oy &* outW)
