@@ -165,89 +165,106 @@ struct Conv2D: Sendable {
         let outH = padY.output, outW = padX.output
         let k = kernel, s = stride
         let paddedH = (outH &- 1) &* s &+ k
-        let paddedW = (outW &- 1) &* s &+ k
-        let phaseW = (paddedW &+ s &- 1) / s
+        let phaseW = ((outW &- 1) &* s &+ k &+ s &- 1) / s
         let phaseSize = paddedH &* phaseW
-        let rows = min(height, paddedH &- padY.before)
-        let columns = min(width, paddedW &- padX.before)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: outW &+ 8) { line in
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: k &* k) { taps in
+        var taps = [Int](repeating: 0, count: k &* k)
         for ky in 0..<k {
             for kx in 0..<k { taps[ky &* k &+ kx] = (kx % s) &* phaseSize &+ ky &* phaseW &+ kx / s }
         }
-        for c in channels {
-            padded.initialize(repeating: 0, count: s &* phaseSize)
-            let plane = input + (c &* height &* width)
-            for y in 0..<rows {
-                let source = plane + (y &* width)
-                let row = (y &+ padY.before) &* phaseW
-                if s == 1 {
-                    (padded + (row &+ padX.before)).update(from: source, count: columns)
-                } else {
-                    for phase in 0..<s {
-                        let target = padded + (phase &* phaseSize &+ row)
-                        var px = phase
-                        while px &- padX.before < 0 { px &+= s }
-                        var column = px / s
-                        var x = px &- padX.before
-                        while x < columns {
-                            target[column] = source[x]
-                            column &+= 1
-                            x &+= s
-                        }
+        let line = UnsafeMutablePointer<Float>.allocate(capacity: outW &+ 8)
+        defer { line.deallocate() }
+        taps.withUnsafeBufferPointer { taps in
+            for c in channels {
+                fillPhases(input + (c &* height &* width), height: height, width: width, padY: padY, padX: padX,
+                           paddedH: paddedH, phaseW: phaseW, into: padded)
+                let out = output + (c &* outH &* outW)
+                for oy in 0..<outH {
+                    depthwiseRow(padded + (oy &* s &* phaseW), taps: taps, weight: weight + (c &* k &* k), bias: bias[c],
+                                 width: outW, into: line)
+                    let dst = out + (oy &* outW)
+                    if relu6 {
+                        for i in 0..<outW { dst[i] = min(max(line[i], 0), 6) }
+                    } else {
+                        dst.update(from: line, count: outW)
                     }
                 }
             }
-            let out = output + (c &* outH &* outW)
-            let value = bias[c]
-            let w = weight + (c &* k &* k)
-            for oy in 0..<outH {
-                let rowBase = oy &* s &* phaseW
-                var ox = 0
-                let line = line.baseAddress!
-                while ox &+ 24 < outW {
-                    var s0 = SIMD8<Float>(repeating: value), s1 = s0, s2 = s0, s3 = s0
-                    for tap in 0..<(k &* k) {
-                        let src = UnsafeRawPointer(padded + (taps[tap] &+ rowBase &+ ox))
-                        let t = SIMD8<Float>(repeating: w[tap])
-                        s0 = s0.addingProduct(src.loadUnaligned(as: SIMD8<Float>.self), t)
-                        s1 = s1.addingProduct(src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self), t)
-                        s2 = s2.addingProduct(src.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self), t)
-                        s3 = s3.addingProduct(src.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self), t)
-                    }
-                    let target = UnsafeMutableRawPointer(line + ox)
-                    target.storeBytes(of: s0, as: SIMD8<Float>.self)
-                    target.storeBytes(of: s1, toByteOffset: 32, as: SIMD8<Float>.self)
-                    target.storeBytes(of: s2, toByteOffset: 64, as: SIMD8<Float>.self)
-                    target.storeBytes(of: s3, toByteOffset: 96, as: SIMD8<Float>.self)
-                    ox &+= 32
-                }
-                while ox < outW {
-                    var even = SIMD8<Float>(repeating: value), odd = SIMD8<Float>()
-                    var tap = 0
-                    while tap &+ 1 < k &* k {
-                        even = even.addingProduct(UnsafeRawPointer(padded + (taps[tap] &+ rowBase &+ ox)).loadUnaligned(as: SIMD8<Float>.self),
-                                                  SIMD8(repeating: w[tap]))
-                        odd = odd.addingProduct(UnsafeRawPointer(padded + (taps[tap &+ 1] &+ rowBase &+ ox)).loadUnaligned(as: SIMD8<Float>.self),
-                                                SIMD8(repeating: w[tap &+ 1]))
-                        tap &+= 2
-                    }
-                    if tap < k &* k {
-                        even = even.addingProduct(UnsafeRawPointer(padded + (taps[tap] &+ rowBase &+ ox)).loadUnaligned(as: SIMD8<Float>.self),
-                                                  SIMD8(repeating: w[tap]))
-                    }
-                    UnsafeMutableRawPointer(line + ox).storeBytes(of: even + odd, as: SIMD8<Float>.self)
-                    ox &+= 8
-                }
-                let dst = out + (oy &* outW)
-                if relu6 {
-                    for i in 0..<outW { dst[i] = min(max(line[i], 0), 6) }
-                } else {
-                    for i in 0..<outW { dst[i] = line[i] }
+        }
+    }
+
+    /// Writes one zero-padded input plane as `stride` column phases.
+    private func fillPhases(
+        _ plane: UnsafePointer<Float>, height: Int, width: Int, padY: SamePadding, padX: SamePadding,
+        paddedH: Int, phaseW: Int, into padded: UnsafeMutablePointer<Float>
+    ) {
+        let s = stride
+        let phaseSize = paddedH &* phaseW
+        padded.initialize(repeating: 0, count: s &* phaseSize)
+        let rows = min(height, paddedH &- padY.before)
+        let columns = min(width, phaseW &* s &- padX.before)
+        for y in 0..<rows {
+            let source = plane + (y &* width)
+            let row = (y &+ padY.before) &* phaseW
+            if s == 1 {
+                (padded + (row &+ padX.before)).update(from: source, count: min(columns, phaseW &- padX.before))
+                continue
+            }
+            for phase in 0..<s {
+                let target = padded + (phase &* phaseSize &+ row)
+                var px = phase
+                while px < padX.before { px &+= s }
+                var column = px / s
+                var x = px &- padX.before
+                while x < columns && column < phaseW {
+                    target[column] = source[x]
+                    column &+= 1
+                    x &+= s
                 }
             }
         }
+    }
+
+    /// One output row of `width` values (rounded up to 8) from the phase planes at `origin`:
+    /// four vectors at a time with independent FMA chains, then single vectors with two chains.
+    private func depthwiseRow(
+        _ origin: UnsafeMutablePointer<Float>, taps: UnsafeBufferPointer<Int>, weight w: UnsafePointer<Float>,
+        bias value: Float, width: Int, into line: UnsafeMutablePointer<Float>
+    ) {
+        let count = taps.count
+        var ox = 0
+        while ox &+ 24 < width {
+            var s0 = SIMD8<Float>(repeating: value), s1 = s0, s2 = s0, s3 = s0
+            for tap in 0..<count {
+                let src = UnsafeRawPointer(origin + (taps[tap] &+ ox))
+                let t = SIMD8<Float>(repeating: w[tap])
+                s0 = s0.addingProduct(src.loadUnaligned(as: SIMD8<Float>.self), t)
+                s1 = s1.addingProduct(src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self), t)
+                s2 = s2.addingProduct(src.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self), t)
+                s3 = s3.addingProduct(src.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self), t)
+            }
+            let target = UnsafeMutableRawPointer(line + ox)
+            target.storeBytes(of: s0, as: SIMD8<Float>.self)
+            target.storeBytes(of: s1, toByteOffset: 32, as: SIMD8<Float>.self)
+            target.storeBytes(of: s2, toByteOffset: 64, as: SIMD8<Float>.self)
+            target.storeBytes(of: s3, toByteOffset: 96, as: SIMD8<Float>.self)
+            ox &+= 32
         }
+        while ox < width {
+            var even = SIMD8<Float>(repeating: value), odd = SIMD8<Float>()
+            var tap = 0
+            while tap &+ 1 < count {
+                even = even.addingProduct(UnsafeRawPointer(origin + (taps[tap] &+ ox)).loadUnaligned(as: SIMD8<Float>.self),
+                                          SIMD8(repeating: w[tap]))
+                odd = odd.addingProduct(UnsafeRawPointer(origin + (taps[tap &+ 1] &+ ox)).loadUnaligned(as: SIMD8<Float>.self),
+                                        SIMD8(repeating: w[tap &+ 1]))
+                tap &+= 2
+            }
+            if tap < count {
+                even = even.addingProduct(UnsafeRawPointer(origin + (taps[tap] &+ ox)).loadUnaligned(as: SIMD8<Float>.self),
+                                          SIMD8(repeating: w[tap]))
+            }
+            UnsafeMutableRawPointer(line + ox).storeBytes(of: even + odd, as: SIMD8<Float>.self)
+            ox &+= 8
         }
     }
 }
