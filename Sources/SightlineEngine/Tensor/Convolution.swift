@@ -209,6 +209,11 @@ struct Conv2D: Sendable {
                 (padded + (row &+ padX.before)).update(from: source, count: min(columns, phaseW &- padX.before))
                 continue
             }
+            if s == 2 {
+                deinterleave(source, count: columns, before: padX.before, phaseW: phaseW,
+                             into: padded + row, phaseSize: phaseSize)
+                continue
+            }
             for phase in 0..<s {
                 let target = padded + (phase &* phaseSize &+ row)
                 var px = phase
@@ -221,6 +226,26 @@ struct Conv2D: Sendable {
                     x &+= s
                 }
             }
+        }
+    }
+
+    /// Splits one padded row into its even and odd columns (stride-2 phases), sixteen source values at a time.
+    private func deinterleave(_ source: UnsafePointer<Float>, count: Int, before: Int, phaseW: Int,
+                              into row: UnsafeMutablePointer<Float>, phaseSize: Int) {
+        let evens = row + ((before & 1) &* phaseSize &+ before >> 1)
+        let odds = row + (((before &+ 1) & 1) &* phaseSize &+ (before &+ 1) >> 1)
+        var j = 0
+        while 2 &* j &+ 16 <= count {
+            let v = UnsafeRawPointer(source + 2 &* j).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(evens + j).storeBytes(of: v.evenHalf, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(odds + j).storeBytes(of: v.oddHalf, as: SIMD8<Float>.self)
+            j &+= 8
+        }
+        var x = 2 &* j
+        while x < count {
+            let px = x &+ before
+            if px >> 1 < phaseW { row[(px & 1) &* phaseSize &+ px >> 1] = source[x] }
+            x &+= 1
         }
     }
 
