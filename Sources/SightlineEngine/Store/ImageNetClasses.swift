@@ -9,7 +9,7 @@ public enum ImageNetClasses {
         return text.split(separator: "\n").map(String.init)
     }()
 
-    /// Logit indices of road-vehicle classes (cars, vans, trucks, buses, motorbikes), for sanity checks.
+    /// Names of the road-vehicle classes (cars, vans, trucks, buses, two-wheelers, car parts), for sanity checks.
     public static let vehicleNames: Set<String> = [
         "ambulance", "beach wagon", "cab", "convertible", "jeep", "limousine", "minivan", "Model T",
         "racer", "sports car", "police van", "moving van", "pickup", "tow truck", "trailer truck",
