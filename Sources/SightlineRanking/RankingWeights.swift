@@ -11,6 +11,8 @@ public struct RankingWeights: Sendable, Equatable, Codable {
         LocationTerm.name: 0.3,
         RelationTerm.name: 0.2,
         SizeTerm.name: 0.3,
+        ColourTerm.name: 1.0,
+        TypeTerm.name: 0.5,
     ])
 
     public init(weights: [String: Double]) { self.weights = weights }

@@ -1,15 +1,20 @@
+import SightlineAppearance
 import SightlineData
 import SightlineLanguage
 import SightlineTracks
 
-/// The gallery being ranked: its tracks and what their boxes say.
+/// The gallery being ranked: its tracks, what their boxes say and, when frames were
+/// available, what their pixels say.
 public struct Gallery: Sendable {
     public var tracks: [Track]
     public var analysis: TrackAnalysis
+    /// Colour, type and embedding per track id; empty without frames.
+    public var appearance: [String: TrackAppearance]
 
-    public init(tracks: [Track], analysis: TrackAnalysis? = nil) {
+    public init(tracks: [Track], analysis: TrackAnalysis? = nil, appearance: [String: TrackAppearance] = [:]) {
         self.tracks = tracks
         self.analysis = analysis ?? TrackAnalysis(tracks: tracks)
+        self.appearance = appearance
     }
 }
 

@@ -7,7 +7,7 @@ import SightlinePixels
 /// Options of the commands that read CityFlow frames.
 struct PixelOptions: ParsableArguments {
     @Option(help: "Folder the frame paths of the track file are relative to (CityFlow's root, holding train/ and validation/).")
-    var framesRoot: String
+    var framesRoot: String?
 
     @Option(help: "Folder caching per-camera backgrounds (created when missing).")
     var cache: String = ".sightline-cache"
@@ -25,16 +25,36 @@ struct PixelOptions: ParsableArguments {
         guard samples > 0 else { throw ValidationError("--samples must be positive") }
         guard backgroundFrames > 0 else { throw ValidationError("--background-frames must be positive") }
         guard Background.Method(rawValue: backgroundMethod) != nil else { throw ValidationError("--background-method must be mean or median") }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: framesRoot, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("--frames-root \(framesRoot): no such folder")
+        if let framesRoot {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: framesRoot, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--frames-root \(framesRoot): no such folder")
+            }
         }
     }
 
-    var images: TrackImages {
-        TrackImages(framesRoot: URL(fileURLWithPath: framesRoot), cacheDirectory: URL(fileURLWithPath: cache),
-                    samplesPerTrack: samples, backgroundFrames: backgroundFrames,
-                    backgroundMethod: Background.Method(rawValue: backgroundMethod) ?? .mean)
+    /// The frame reader, or nil without --frames-root.
+    var images: TrackImages? {
+        framesRoot.map { root in
+            TrackImages(framesRoot: URL(fileURLWithPath: root), cacheDirectory: URL(fileURLWithPath: cache),
+                        samplesPerTrack: samples, backgroundFrames: backgroundFrames,
+                        backgroundMethod: Background.Method(rawValue: backgroundMethod) ?? .mean)
+        }
+    }
+
+    /// The frame reader for commands that cannot work without frames.
+    func requireImages() throws -> TrackImages {
+        guard let images else { throw ValidationError("this command needs --frames-root") }
+        return images
+    }
+
+    /// Colour (and, as encoders land, type) of every track, with progress on stderr; empty without --frames-root.
+    func appearance(of tracks: [Track]) throws -> [String: TrackAppearance] {
+        guard let images else { return [:] }
+        let step = max(1, tracks.count / 10)
+        return try AppearanceExtractor(images: images).appearance(of: tracks) { done, total in
+            if done % step == 0 || done == total { printError("pixels: \(done)/\(total) tracks") }
+        }
     }
 }
 

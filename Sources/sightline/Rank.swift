@@ -26,13 +26,17 @@ struct Rank: AsyncParsableCommand {
 
     @OptionGroup var ranking: RankingOptions
 
+    @OptionGroup(title: "Pixels (optional: with --frames-root, colour and type from the frames join the score)")
+    var pixels: PixelOptions
+
     func validate() throws {
         guard explainTop > 0 else { throw ValidationError("--explain-top must be positive") }
     }
 
     func run() async throws {
         let ranker = try ranking.ranker()
-        let gallery = Gallery(tracks: try TrackFile.load(from: URL(fileURLWithPath: tracks)))
+        let trackList = try TrackFile.load(from: URL(fileURLWithPath: tracks))
+        let gallery = Gallery(tracks: trackList, appearance: try pixels.appearance(of: trackList))
         let queryRecords = try QueryFile.load(from: URL(fileURLWithPath: queries))
         let clock = ContinuousClock()
         let start = clock.now

@@ -4,17 +4,17 @@ import SightlineRanking
 
 /// Options shared by every command that ranks: which terms, which weights, which parser.
 struct RankingOptions: ParsableArguments {
-    @Option(help: "Comma-separated score terms to use (default: all). Known: \(Ranker.trajectoryTerms.map(\.name).joined(separator: ", ")).")
+    @Option(help: "Comma-separated score terms to use (default: all). Known: \(Ranker.allTerms.map(\.name).joined(separator: ", ")).")
     var terms: String?
 
     @Option(name: .customLong("weight"), help: "Override a term's weight, as name=value (repeatable).")
     var weightOverrides: [String] = []
 
-    @Option(help: "Query understanding: 'keyword' (first version).")
-    var parser: ParserChoice = .keyword
+    @Option(help: "Query understanding: 'typed' (the description parser) or 'keyword' (the first, keyword-spotting version).")
+    var parser: ParserChoice = .typed
 
     enum ParserChoice: String, ExpressibleByArgument, CaseIterable {
-        case keyword
+        case typed, keyword
     }
 
     func validate() throws {
@@ -22,7 +22,7 @@ struct RankingOptions: ParsableArguments {
     }
 
     func weights() throws -> RankingWeights {
-        let known = Set(Ranker.trajectoryTerms.map(\.name))
+        let known = Set(Ranker.allTerms.map(\.name))
         var weights = RankingWeights.standard
         if let terms {
             let names = Set(terms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
@@ -43,6 +43,7 @@ struct RankingOptions: ParsableArguments {
 
     func ranker() throws -> Ranker {
         let understanding: any QueryUnderstanding = switch parser {
+        case .typed: TypedUnderstanding()
         case .keyword: KeywordUnderstanding()
         }
         return Ranker(weights: try weights(), understanding: understanding)

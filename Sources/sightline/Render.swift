@@ -23,7 +23,7 @@ struct Render: AsyncParsableCommand {
 
         func run() async throws {
             let (t, all) = try findTrack(track, in: tracks)
-            let images = pixels.images
+            let images = try pixels.requireImages()
             guard let background = try images.background(camera: t.cameraKey, frames: cameraFrames(of: t, in: all)) else {
                 throw ValidationError("no frames of camera \(t.cameraKey) could be combined into a background")
             }
@@ -45,7 +45,7 @@ struct Render: AsyncParsableCommand {
 
         func run() async throws {
             let (t, all) = try findTrack(track, in: tracks)
-            guard let background = try pixels.images.background(camera: t.cameraKey, frames: cameraFrames(of: t, in: all)) else {
+            guard let background = try pixels.requireImages().background(camera: t.cameraKey, frames: cameraFrames(of: t, in: all)) else {
                 throw ValidationError("no frames of camera \(t.cameraKey) could be combined into a background")
             }
             try background.writePNG(to: out)

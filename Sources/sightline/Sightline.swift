@@ -7,7 +7,7 @@ struct Sightline: AsyncParsableCommand {
         abstract: "Natural-language vehicle search for traffic cameras.",
         subcommands: [
             Rank.self, Evaluate.self,
-            Models.self, EmbedText.self, EmbedImage.self, ClassifyImage.self, Bench.self, Trajectories.self, Parse.self,
+            Models.self, EmbedText.self, EmbedImage.self, ClassifyImage.self, Bench.self, Trajectories.self, Parse.self, DescribeImage.self, Render.self,
         ]
     )
 }

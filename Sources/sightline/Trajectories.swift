@@ -24,7 +24,7 @@ struct Trajectories: AsyncParsableCommand {
         let list = try TrackFile.load(from: url)
         let analysis = TrackAnalysis(tracks: list)
         if agreement {
-            let report = MotionAgreement(tracks: list, analysis: analysis, understanding: KeywordUnderstanding())
+            let report = MotionAgreement(tracks: list, analysis: analysis, understanding: TypedUnderstanding())
             print(report.summary)
             return
         }
