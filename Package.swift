@@ -32,10 +32,12 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
         // appearance: colour, type and embeddings of vehicles from pixels
         .target(name: "SightlineAppearance", dependencies: ["SightlinePixels", "SightlineLanguage", "SightlineData"]),
+        // index: persistent store of tracks and their features, search over it
+        .target(name: "SightlineIndex", dependencies: ["SightlineData", "SightlineRanking"]),
         // command-line tool
         .executableTarget(name: "sightline", dependencies: [
             "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking",
-            "SightlineEngine", "SightlinePixels", "SightlineAppearance",
+            "SightlineEngine", "SightlinePixels", "SightlineAppearance", "SightlineIndex",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SightlineEngineTests", dependencies: ["SightlineEngine", "SightlinePixels"],
