@@ -48,4 +48,13 @@ public protocol SearchBackend: Sendable {
     func track(id: String) async throws -> Track?
     /// The folder the track's frame paths are relative to, when the index was built with frames.
     func framesRoot(of id: String) async throws -> String?
+    /// Every camera ("S01/c003") holding tracks, sorted, for the web page's camera filter; the default is none.
+    func cameras() async throws -> [String]
+    /// Frames of the stored tracks seen by `camera` ("S01/c003"), to estimate its background for motion maps; the default is none.
+    func frames(ofCamera camera: String) async throws -> [FrameRef]
+}
+
+extension SearchBackend {
+    public func cameras() async throws -> [String] { [] }
+    public func frames(ofCamera camera: String) async throws -> [FrameRef] { [] }
 }
