@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // data: CityFlow-NL formats, validation, submission, metrics
@@ -33,7 +35,11 @@ let package = Package(
         // appearance: colour, type and embeddings of vehicles from pixels
         .target(name: "SightlineAppearance", dependencies: ["SightlinePixels", "SightlineLanguage", "SightlineData"]),
         // index: persistent store of tracks and their features, search over it
-        .target(name: "SightlineIndex", dependencies: ["SightlineData", "SightlineRanking"]),
+        .target(name: "SightlineIndex", dependencies: [
+            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking", "SightlineAppearance",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         // command-line tool
         .executableTarget(name: "sightline", dependencies: [
             "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking",
@@ -48,6 +54,9 @@ let package = Package(
         .testTarget(name: "SightlineTracksTests", dependencies: ["SightlineTracks", "SightlineData"]),
         .testTarget(name: "SightlineAppearanceTests", dependencies: ["SightlineAppearance", "SightlinePixels", "SightlineLanguage"]),
         .testTarget(name: "SightlineCLITests", dependencies: ["sightline"]),
+        .testTarget(name: "SightlineIndexTests", dependencies: [
+            "SightlineIndex", "SightlineData", "SightlineRanking", "SightlineLanguage", "SightlineTracks", "SightlineAppearance", "sightline",
+        ]),
         .testTarget(name: "SightlineRankingTests", dependencies: ["SightlineRanking", "SightlineData", "SightlineLanguage", "SightlineTracks"]),
     ]
 )

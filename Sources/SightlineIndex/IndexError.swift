@@ -1,0 +1,28 @@
+/// Why the index refused or failed. Each case says what to do about it.
+public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The index holds vectors of another feature layout (or pixel model) than this build computes.
+    case versionMismatch(index: String, what: String, stored: String, current: String)
+    /// A stored record could not be decoded.
+    case corrupt(String)
+    /// The database could not be opened, read or written.
+    case database(index: String, detail: String)
+    /// A search term cannot be served from stored features.
+    case notLinear(term: String)
+    /// A location string that names no index.
+    case badLocation(String)
+
+    public var description: String {
+        switch self {
+        case let .versionMismatch(index, what, stored, current):
+            "\(index): the index holds \(what) '\(stored)' but this sightline computes '\(current)'; "
+                + "vectors of different versions cannot be mixed. Rebuild the index: delete it "
+                + "(rm the SQLite file, or DROP the PostgreSQL tables with `sightline index drop --db ...`) "
+                + "and run `sightline index add --db \(index) --tracks ...` again for every track file."
+        case let .corrupt(detail): "index record is corrupt: \(detail)"
+        case let .database(index, detail): "\(index): \(detail)"
+        case let .notLinear(term):
+            "score term '\(term)' is not a LinearScoreTerm, so the index cannot score it from stored features; use `sightline rank` for it"
+        case let .badLocation(text): "'\(text)' is neither a SQLite file path nor a postgres:// URL"
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import SightlineAppearance
+import SightlineData
+import SightlineLanguage
+import SightlineRanking
+import SightlineTracks
+
+/// Serves searches from an index: loads every track's feature vector into memory once, then
+/// scores a query as a sparse dot product over feature columns, keeps the best `top`, and
+/// explains only those (scores from the per-term slices, reasons from the stored track
+/// features, through the terms' own `reason`). Ranks exactly as `Ranker` does on the same
+/// tracks: same order, same totals to rounding.
+///
+/// Call `refresh()` to pick up changes written by other processes or nodes since loading.
+public final class IndexSearcher: SearchBackend, @unchecked Sendable {
+    public let index: any VehicleIndex
+    public let ranker: Ranker
+    public let layout: FeatureLayout
+    public let threads: Int
+    /// The active terms (non-zero weight) in ranker order, with their slices.
+    let active: [(term: any LinearScoreTerm, weight: Double, range: Range<Int>)]
+    private let lock = NSLock()
+    private var current: FeatureSnapshot
+
+    public init(index: any VehicleIndex, ranker: Ranker = Ranker(), layout: FeatureLayout = .standard,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) async throws {
+        self.index = index
+        self.ranker = ranker
+        self.layout = layout
+        self.threads = max(1, threads)
+        var active: [(term: any LinearScoreTerm, weight: Double, range: Range<Int>)] = []
+        for term in ranker.terms where ranker.weights[term.name] != 0 {
+            guard term is any LinearScoreTerm, let slice = layout.slice(named: term.name) else {
+                throw IndexError.notLinear(term: term.name)
+            }
+            active.append((slice.term, ranker.weights[term.name], slice.range))
+        }
+        self.active = active
+        current = try await index.snapshot()
+    }
+
+    /// The loaded snapshot.
+    public var snapshot: FeatureSnapshot { lock.withLock { current } }
+
+    /// Reloads the vectors when the index changed since they were loaded; returns whether it did.
+    @discardableResult
+    public func refresh() async throws -> Bool {
+        let generation = try await index.generation()
+        guard generation != snapshot.generation else { return false }
+        let fresh = try await index.snapshot()
+        lock.withLock { current = fresh }
+        return true
+    }
+
+    /// The descriptions of a request: one per non-empty line.
+    public static func descriptions(of text: String) -> [String] {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    public func search(_ request: SearchRequest) async throws -> [SearchHit] {
+        let profile = ranker.understanding.profile(of: Self.descriptions(of: request.text))
+        return try await search(profile: profile, request: request)
+    }
+
+    /// Ranks for an already parsed query; `request.text` is not read.
+    public func search(profile: QueryProfile, request: SearchRequest) async throws -> [SearchHit] {
+        let snap = snapshot
+        let plan = self.plan(profile)
+        let best = snap.top(request.top, plan: plan, filter: filter(request, snap), threads: threads)
+        let details = try await index.details(of: best.map { snap.ids[$0.index] })
+        return best.map { hit in
+            let id = snap.ids[hit.index]
+            let scores = snap.termScores(at: hit.index, plan: plan).scores
+            let detail = details[id]
+            let gallery = detail.map(Self.gallery)
+            let contributions = active.enumerated().map { t, a in
+                Contribution.make(term: a.term.name, weight: a.weight, score: scores[t],
+                             reason: gallery.map { a.term.reason(profile, detail!.track, in: $0) } ?? "track changed since the search index was loaded")
+            }
+            return SearchHit(track: id, camera: snap.cameraKeys[Int(snap.cameras[hit.index])], total: hit.total, contributions: contributions)
+        }
+    }
+
+    /// The best `request.top` track ids and totals, without explanations.
+    public func ranked(_ request: SearchRequest) -> [(track: String, total: Double)] {
+        let profile = ranker.understanding.profile(of: Self.descriptions(of: request.text))
+        let snap = snapshot
+        return snap.top(request.top, plan: plan(profile), filter: filter(request, snap), threads: threads).map { (snap.ids[$0.index], $0.total) }
+    }
+
+    /// The per-term (column, value) pairs of a query's non-zero dimensions.
+    func plan(_ profile: QueryProfile) -> FeatureSnapshot.Plan {
+        let query = layout.queryVector(profile)
+        let terms = active.map { a in
+            FeatureSnapshot.Plan.Term(weight: a.weight, entries: a.range.compactMap { d in query[d] != 0 ? (d, query[d]) : nil })
+        }
+        return FeatureSnapshot.Plan(terms: terms)
+    }
+
+    func filter(_ request: SearchRequest, _ snap: FeatureSnapshot) -> FeatureSnapshot.Filter {
+        var f = FeatureSnapshot.Filter()
+        if let cameras = request.cameras, !cameras.isEmpty {
+            let wanted = Set(cameras)
+            f.cameras = Set(snap.cameraKeys.indices.filter { i in
+                let key = snap.cameraKeys[i]
+                return wanted.contains(key) || wanted.contains(String(key.split(separator: "/").last ?? ""))
+            }.map { Int32($0) })
+        }
+        if let colours = request.colours, !colours.isEmpty {
+            f.colours = Set(colours.compactMap { FeatureSnapshot.Builder.colourCodes[$0] })
+        }
+        if let types = request.types, !types.isEmpty {
+            f.types = Set(types.compactMap { FeatureSnapshot.Builder.typeCodes[$0] })
+        }
+        return f
+    }
+
+    /// A one-track gallery holding what the terms' reasons read about the track.
+    static func gallery(_ d: TrackDetail) -> Gallery {
+        var analysis = TrackAnalysis(tracks: [])
+        if let t = d.trajectory { analysis.trajectories[d.track.id] = t }
+        if let c = d.camera { analysis.cameras[d.track.cameraKey] = c }
+        analysis.neighbours[d.track.id] = d.neighbours
+        analysis.sizeRatio[d.track.id] = d.sizeRatio
+        return Gallery(tracks: [d.track], analysis: analysis, appearance: d.appearance.map { [d.track.id: $0] } ?? [:])
+    }
+
+    public func track(id: String) async throws -> Track? { try await index.track(id: id) }
+
+    public func framesRoot(of id: String) async throws -> String? { try await index.framesRoot(of: id) }
+}

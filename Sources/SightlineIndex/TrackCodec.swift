@@ -1,0 +1,240 @@
+import Foundation
+import SightlineData
+import SightlineTracks
+
+/// Compact binary form of a track's frames and boxes, so a million tracks of ~180 frames fit
+/// in an index of a few GB. Frame paths that differ only in a zero-padded frame number are
+/// stored as one template plus delta-coded numbers; whole-pixel boxes as delta-coded integers.
+/// Anything else falls back to a plain form, so every track round-trips exactly.
+enum TrackCodec {
+    static func encodeFrames(_ frames: [FrameRef]) -> Data {
+        var w = ByteWriter()
+        if let template = FrameTemplate(frames) {
+            w.byte(1)
+            w.string(template.prefix)
+            w.string(template.suffix)
+            w.string(template.scene)
+            w.string(template.camera)
+            w.varint(UInt64(template.width))
+            w.varint(UInt64(frames.count))
+            var previous = 0
+            for f in frames {
+                w.signed(Int64(f.frame - previous))
+                previous = f.frame
+            }
+        } else {
+            w.byte(0)
+            w.varint(UInt64(frames.count))
+            for f in frames {
+                w.string(f.path)
+                w.string(f.scene)
+                w.string(f.camera)
+                w.signed(Int64(f.frame))
+            }
+        }
+        return w.data
+    }
+
+    static func decodeFrames(_ data: Data) throws(IndexError) -> [FrameRef] {
+        var r = ByteReader(data)
+        switch try r.byte() {
+        case 1:
+            let prefix = try r.string(), suffix = try r.string(), scene = try r.string(), camera = try r.string()
+            let width = Int(try r.varint())
+            let count = Int(try r.varint())
+            var frames: [FrameRef] = []
+            frames.reserveCapacity(count)
+            var frame = 0
+            for _ in 0..<count {
+                frame += Int(try r.signed())
+                frames.append(FrameRef(path: prefix + FrameTemplate.pad(frame, width) + suffix, scene: scene, camera: camera, frame: frame))
+            }
+            return frames
+        case 0:
+            let count = Int(try r.varint())
+            var frames: [FrameRef] = []
+            for _ in 0..<count {
+                let path = try r.string(), scene = try r.string(), camera = try r.string()
+                frames.append(FrameRef(path: path, scene: scene, camera: camera, frame: Int(try r.signed())))
+            }
+            return frames
+        case let other:
+            throw .corrupt("frames of unknown format \(other)")
+        }
+    }
+
+    static func encodeBoxes(_ boxes: [Box]) -> Data {
+        var w = ByteWriter()
+        let limit = Double(1 << 40)
+        let integral = boxes.allSatisfy { b in
+            [b.x, b.y, b.w, b.h].allSatisfy { $0.rounded() == $0 && abs($0) < limit && !($0 == 0 && $0.sign == .minus) }
+        }
+        if integral {
+            w.byte(1)
+            w.varint(UInt64(boxes.count))
+            var previous: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0)
+            for b in boxes {
+                let v = (Int64(b.x), Int64(b.y), Int64(b.w), Int64(b.h))
+                w.signed(v.0 - previous.0)
+                w.signed(v.1 - previous.1)
+                w.signed(v.2 - previous.2)
+                w.signed(v.3 - previous.3)
+                previous = v
+            }
+        } else {
+            w.byte(0)
+            w.varint(UInt64(boxes.count))
+            for b in boxes { for v in [b.x, b.y, b.w, b.h] { w.fixed64(v.bitPattern) } }
+        }
+        return w.data
+    }
+
+    static func decodeBoxes(_ data: Data) throws(IndexError) -> [Box] {
+        var r = ByteReader(data)
+        switch try r.byte() {
+        case 1:
+            let count = Int(try r.varint())
+            var boxes: [Box] = []
+            boxes.reserveCapacity(count)
+            var x: Int64 = 0, y: Int64 = 0, w: Int64 = 0, h: Int64 = 0
+            for _ in 0..<count {
+                x += try r.signed()
+                y += try r.signed()
+                w += try r.signed()
+                h += try r.signed()
+                boxes.append(Box(x: Double(x), y: Double(y), w: Double(w), h: Double(h)))
+            }
+            return boxes
+        case 0:
+            let count = Int(try r.varint())
+            var boxes: [Box] = []
+            for _ in 0..<count {
+                let x = try r.fixed64(), y = try r.fixed64(), w = try r.fixed64(), h = try r.fixed64()
+                boxes.append(Box(x: Double(bitPattern: x), y: Double(bitPattern: y), w: Double(bitPattern: w), h: Double(bitPattern: h)))
+            }
+            return boxes
+        case let other:
+            throw .corrupt("boxes of unknown format \(other)")
+        }
+    }
+
+    /// A feature vector as little-endian Float64s.
+    static func encodeVector(_ v: [Double]) -> Data {
+        var w = ByteWriter()
+        for x in v { w.fixed64(x.bitPattern) }
+        return w.data
+    }
+
+    static func decodeVector(_ data: Data, dimensions: Int) throws(IndexError) -> [Double] {
+        guard data.count == dimensions * 8 else { throw .corrupt("feature vector of \(data.count) bytes, expected \(dimensions * 8)") }
+        var r = ByteReader(data)
+        var v: [Double] = []
+        v.reserveCapacity(dimensions)
+        for _ in 0..<dimensions { v.append(Double(bitPattern: try r.fixed64())) }
+        return v
+    }
+}
+
+/// `prefix + zero-padded frame + suffix`, shared by every frame of a track.
+struct FrameTemplate {
+    var prefix: String
+    var suffix: String
+    var scene: String
+    var camera: String
+    var width: Int
+
+    init?(_ frames: [FrameRef]) {
+        guard let first = frames.first else { return nil }
+        let path = first.path
+        let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        let digits = name.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty else { return nil }
+        prefix = String(path.dropLast(name.count))
+        suffix = String(name.dropFirst(digits.count))
+        width = digits.count
+        scene = first.scene
+        camera = first.camera
+        for f in frames {
+            guard f.scene == scene, f.camera == camera, f.frame >= 0,
+                  f.path == prefix + Self.pad(f.frame, width) + suffix else { return nil }
+        }
+    }
+
+    static func pad(_ n: Int, _ width: Int) -> String {
+        let s = String(n)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+}
+
+struct ByteWriter {
+    var data = Data()
+
+    mutating func byte(_ b: UInt8) { data.append(b) }
+
+    mutating func varint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            data.append(UInt8(v & 0x7f) | 0x80)
+            v >>= 7
+        }
+        data.append(UInt8(v))
+    }
+
+    mutating func signed(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
+
+    mutating func fixed64(_ value: UInt64) {
+        var v = value.littleEndian
+        withUnsafeBytes(of: &v) { data.append(contentsOf: $0) }
+    }
+
+    mutating func string(_ s: String) {
+        let bytes = Array(s.utf8)
+        varint(UInt64(bytes.count))
+        data.append(contentsOf: bytes)
+    }
+}
+
+struct ByteReader {
+    let bytes: [UInt8]
+    var position = 0
+
+    init(_ data: Data) { bytes = [UInt8](data) }
+
+    mutating func byte() throws(IndexError) -> UInt8 {
+        guard position < bytes.count else { throw .corrupt("truncated record") }
+        defer { position += 1 }
+        return bytes[position]
+    }
+
+    mutating func varint() throws(IndexError) -> UInt64 {
+        var v: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let b = try byte()
+            guard shift < 64 else { throw .corrupt("varint too long") }
+            v |= UInt64(b & 0x7f) << shift
+            if b < 0x80 { return v }
+            shift += 7
+        }
+    }
+
+    mutating func signed() throws(IndexError) -> Int64 {
+        let u = try varint()
+        return Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1)
+    }
+
+    mutating func fixed64() throws(IndexError) -> UInt64 {
+        guard position + 8 <= bytes.count else { throw .corrupt("truncated record") }
+        var v: UInt64 = 0
+        for i in 0..<8 { v |= UInt64(bytes[position + i]) << (8 * UInt64(i)) }
+        position += 8
+        return v
+    }
+
+    mutating func string() throws(IndexError) -> String {
+        let n = Int(try varint())
+        guard position + n <= bytes.count else { throw .corrupt("truncated record") }
+        defer { position += n }
+        return String(decoding: bytes[position..<(position + n)], as: UTF8.self)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import SightlineData
+
+/// A persistent store of tracks and their ranking features. SQLite (a file path) and
+/// PostgreSQL (a postgres:// URL) implement it; one test suite runs against both.
+///
+/// Writes are incremental and idempotent: adding a track that is already stored replaces it
+/// and keeps its place in gallery order. Each transaction holds whole cameras, so a crash or
+/// kill leaves every track fully in or fully out, with camera features that match the stored
+/// tracks.
+public protocol VehicleIndex: Sendable {
+    /// The path or URL (without password) the index was opened at.
+    var location: String { get }
+    /// Adds or replaces tracks and recomputes the features of every track of their cameras.
+    func add(_ tracks: [Track], options: AddOptions) async throws -> AddReport
+    /// Removes tracks by id and recomputes their cameras; returns how many were stored.
+    func remove(_ ids: [String]) async throws -> Int
+    func stats() async throws -> IndexStats
+    func integrity() async throws -> IntegrityReport
+    /// Bumped by every committed change; searchers reload when it moves.
+    func generation() async throws -> Int64
+    /// Every track's features, in gallery order. Throws `versionMismatch` for an index of another feature version.
+    func snapshot() async throws -> FeatureSnapshot
+    /// What explanations read, for the given ids (absent ids are left out).
+    func details(of ids: [String]) async throws -> [String: TrackDetail]
+    func track(id: String) async throws -> Track?
+    func framesRoot(of id: String) async throws -> String?
+    /// Deletes every table of the index.
+    func drop() async throws
+    func close() async throws
+}
+
+/// Meta keys shared by the backends.
+enum MetaKey {
+    static let schema = "schema"
+    static let features = "features"
+    static let appearanceModel = "appearance_model"
+    static let generation = "generation"
+    static let addCalls = "add_calls"
+}
+
+/// Opens the index a `--db` value names: a postgres:// or postgresql:// URL selects PostgreSQL,
+/// anything else is a SQLite file path (created when missing).
+public enum IndexLocation {
+    public static func open(_ location: String, layout: FeatureLayout = .standard) async throws -> any VehicleIndex {
+        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+            return try await PostgresIndex(url: location, layout: layout)
+        }
+        guard !location.isEmpty else { throw IndexError.badLocation(location) }
+        return try SQLiteIndex(path: location, layout: layout)
+    }
+
+    /// `ord` of the track at `position` of add call `stamp`: later calls sort after earlier ones.
+    static func ord(stamp: Int64, position: Int) -> Int64 { stamp << 32 | Int64(position) }
+}

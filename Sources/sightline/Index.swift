@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import SightlineAppearance
+import SightlineData
+import SightlineIndex
+
+struct Index: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build and inspect the persistent search index (SQLite file or PostgreSQL URL).",
+        subcommands: [Add.self, Remove.self, Stats.self, Drop.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add tracks to the index, or update them when already there.",
+            discussion: """
+                Stores each track (frames, boxes, camera, descriptions), its trajectory and ranking features, and, \
+                with --frames-root, the colour and type its pixels show. Tracks are written camera by camera in \
+                transactions: an interrupted add leaves every track fully in or fully out. Adding a track again \
+                replaces it; the features of every other track of its camera are recomputed, since camera context \
+                and neighbours depend on all of them.
+                """)
+
+        @Option(help: "CityFlow-NL track file ({uuid: {frames, boxes}}).")
+        var tracks: String
+
+        @Option(help: "The index: a SQLite file path (created when missing) or a postgres://user@host:port/db URL.")
+        var db: String
+
+        @Option(help: "Tracks per transaction (a camera's tracks always share one).")
+        var batchSize = 2000
+
+        @OptionGroup(title: "Pixels (optional: with --frames-root, colour and type from the frames are stored)")
+        var pixels: PixelOptions
+
+        func validate() throws {
+            guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        }
+
+        func run() async throws {
+            let list = try TrackFile.load(from: URL(fileURLWithPath: tracks))
+            let appearance = try pixels.appearance(of: list)
+            let index = try await IndexLocation.open(db)
+            let clock = ContinuousClock()
+            let start = clock.now
+            let options = AddOptions(
+                appearance: appearance, appearanceModel: pixels.framesRoot == nil ? nil : pixels.modelDescription,
+                framesRoot: pixels.framesRoot.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, batchSize: batchSize,
+                progress: { done, total in printError("index: \(done)/\(total) tracks written") })
+            let report: AddReport
+            do {
+                report = try await index.add(list, options: options)
+            } catch {
+                try? await index.close()
+                throw error
+            }
+            try await index.close()
+            let elapsed = clock.now - start
+            printError("index: \(report.added) added, \(report.updated) updated, \(report.recomputed) features recomputed over \(report.cameras) cameras in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds]))); \(index.location)")
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove tracks by id and recompute their cameras.")
+
+        @Option(help: "The index: a SQLite file path or a postgres:// URL.")
+        var db: String
+
+        @Argument(help: "Track ids.")
+        var ids: [String]
+
+        func run() async throws {
+            let index = try await IndexLocation.open(db)
+            let removed = try await index.remove(ids)
+            try await index.close()
+            printError("index: removed \(removed) of \(ids.count) tracks")
+        }
+    }
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Counts, versions and integrity of an index.")
+
+        @Option(help: "The index: a SQLite file path or a postgres:// URL.")
+        var db: String
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            let index = try await IndexLocation.open(db)
+            let stats = try await index.stats()
+            let integrity = try await index.integrity()
+            try await index.close()
+            if json {
+                struct Both: Encodable { var stats: IndexStats; var integrity: IntegrityReport }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+                print(String(decoding: try encoder.encode(Both(stats: stats, integrity: integrity)), as: UTF8.self))
+                return
+            }
+            print("index       \(stats.location) (\(stats.backend))")
+            print("tracks      \(stats.tracks) (\(stats.tracksWithPixels) with pixels), \(stats.frames) frames, \(stats.cameras) cameras")
+            let version = stats.featureVersion ?? "none yet"
+            print("features    \(version)\(stats.featureVersion.map { $0 == stats.currentFeatureVersion ? "" : " — this build computes \(stats.currentFeatureVersion): rebuild the index" } ?? "")")
+            print("pixels      \(stats.appearanceModel ?? "none")")
+            print("frames      \(stats.framesRoots.isEmpty ? "no frames root" : stats.framesRoots.joined(separator: ", "))")
+            print("generation  \(stats.generation)")
+            print("integrity   \(integrity.isWhole ? "every track whole" : "\(integrity.tracksWithoutFeatures) tracks without features, \(integrity.featuresWithoutTrack) orphan features, \(integrity.inconsistentCameras) inconsistent cameras")")
+        }
+    }
+
+    struct Drop: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete every table of an index (to rebuild it).")
+
+        @Option(help: "The index: a SQLite file path or a postgres:// URL.")
+        var db: String
+
+        func run() async throws {
+            let index = try await IndexLocation.open(db)
+            try await index.drop()
+            try await index.close()
+            printError("index: dropped \(index.location)")
+        }
+    }
+}
+
+extension PixelOptions {
+    /// Names the pixel model and settings, so an index refuses colours from other ones.
+    var modelDescription: String {
+        let n = ColourNamer()
+        return "colour-namer ring \(n.ringShare) background-distance \(n.backgroundDistance) dark \(n.darkWeight) chromatic \(n.chromaticWeight); "
+            + "samples \(samples); background \(backgroundFrames) frames \(backgroundMethod)"
+    }
+}

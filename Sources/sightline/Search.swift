@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import SightlineIndex
+import SightlineLanguage
+import SightlineRanking
+
+struct Search: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search the index for tracks matching a description.",
+        discussion: """
+            Parses the description (several descriptions of one vehicle may be given on separate lines), scores \
+            every indexed track and prints the best with each term's weight, score and reason. Ranks exactly as \
+            `sightline rank` does on the same tracks.
+            """)
+
+    @Argument(help: "What to look for, e.g. \"a red pickup turning left at an intersection\".")
+    var text: String
+
+    @Option(help: "The index: a SQLite file path or a postgres:// URL.")
+    var db: String
+
+    @Option(help: "How many tracks to print.")
+    var top = 10
+
+    @Option(help: "Keep only tracks of this camera (S01/c003 or c003; repeatable).")
+    var camera: [String] = []
+
+    @Option(help: "Keep only tracks whose pixels most likely show this colour (repeatable). Known: \(VehicleColor.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var colour: [String] = []
+
+    @Option(help: "Keep only tracks whose pixels most likely show this body type (repeatable). Known: \(BodyType.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var type: [String] = []
+
+    @Flag(help: "Print the hits as JSON.")
+    var json = false
+
+    @OptionGroup var ranking: RankingOptions
+
+    func validate() throws {
+        guard top > 0 else { throw ValidationError("--top must be positive") }
+        guard !IndexSearcher.descriptions(of: text).isEmpty else { throw ValidationError("the description is empty") }
+        for c in colour where VehicleColor(rawValue: c) == nil {
+            throw ValidationError("--colour '\(c)': known colours are \(VehicleColor.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        for t in type where BodyType(rawValue: t) == nil {
+            throw ValidationError("--type '\(t)': known types are \(BodyType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        let index = try await IndexLocation.open(db)
+        let searcher = try await IndexSearcher(index: index, ranker: try ranking.ranker())
+        let request = SearchRequest(text: text, top: top, cameras: camera.isEmpty ? nil : camera,
+                                    colours: colour.isEmpty ? nil : colour, types: type.isEmpty ? nil : type)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let hits = try await searcher.search(request)
+        let elapsed = clock.now - start
+        try await index.close()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            print(String(decoding: try encoder.encode(hits), as: UTF8.self))
+        } else {
+            for (rank, hit) in hits.enumerated() {
+                print(String(format: "%2d  %@  %@  %.4f", rank + 1, hit.track, hit.camera, hit.total))
+                for c in hit.contributions {
+                    print(String(format: "      %@ %+.4f = %.2f x %.4f  %@", c.term.padding(toLength: 9, withPad: " ", startingAt: 0),
+                                 c.value, c.weight, c.score, c.reason))
+                }
+            }
+        }
+        printError("search: \(hits.count) hits from \(searcher.snapshot.count) tracks in \(elapsed.formatted(.units(allowed: [.milliseconds], fractionalPart: .show(length: 1))))")
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+@testable import SightlineIndex
+import Testing
+
+/// The index contract against SQLite.
+@Suite struct SQLiteIndexTests {
+    let backend = Backend.sqlite
+
+    @Test func addIsIdempotentAndUpdates() async throws { try await IndexContract.addIsIdempotentAndUpdates(backend.freshLocation()) }
+    @Test func removeRecomputesCameras() async throws {
+        try await IndexContract.removeRecomputesCameras(backend.freshLocation(), fresh: backend.freshLocation())
+    }
+    @Test func incrementalEqualsBatch() async throws {
+        try await IndexContract.incrementalEqualsBatch(backend.freshLocation(), fresh: backend.freshLocation())
+    }
+    @Test func statsCountTracksFramesAndPixels() async throws { try await IndexContract.statsCountTracksFramesAndPixels(backend.freshLocation()) }
+    @Test func refusesOtherVersions() async throws {
+        let location = backend.freshLocation()
+        try await IndexContract.refusesOtherVersions(location) { version in
+            let raw = try SQLiteIndex(path: location)
+            try await raw.setFeatureVersionForTesting(version)
+            try await raw.close()
+        }
+    }
+    @Test(.enabled(if: !Fixtures.sharedAbsent, Fixtures.sharedSkip))
+    func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation()) }
+    @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation()) }
+    @Test func refreshPicksUpChanges() async throws { try await IndexContract.refreshPicksUpChanges(backend.freshLocation()) }
+    @Test func killedAddLeavesWholeTracks() async throws { try await IndexContract.killedAddLeavesWholeTracks(backend.freshLocation()) }
+}
+
+/// The same contract against PostgreSQL; skipped, with the reason, when no server is configured.
+@Suite(.enabled(if: Backend.postgresURL != nil, Backend.postgresSkip), .serialized)
+struct PostgresIndexTests {
+    let backend = Backend.postgres
+
+    @Test func addIsIdempotentAndUpdates() async throws { try await IndexContract.addIsIdempotentAndUpdates(backend.freshLocation()) }
+    @Test func removeRecomputesCameras() async throws {
+        try await IndexContract.removeRecomputesCameras(backend.freshLocation(), fresh: backend.freshLocation())
+    }
+    @Test func incrementalEqualsBatch() async throws {
+        try await IndexContract.incrementalEqualsBatch(backend.freshLocation(), fresh: backend.freshLocation())
+    }
+    @Test func statsCountTracksFramesAndPixels() async throws { try await IndexContract.statsCountTracksFramesAndPixels(backend.freshLocation()) }
+    @Test func refusesOtherVersions() async throws {
+        let location = backend.freshLocation()
+        try await IndexContract.refusesOtherVersions(location) { version in
+            let raw = try await PostgresIndex(url: location)
+            try await raw.setFeatureVersionForTesting(version)
+            try await raw.close()
+        }
+    }
+    @Test(.enabled(if: !Fixtures.sharedAbsent, Fixtures.sharedSkip))
+    func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation()) }
+    @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation()) }
+    @Test func refreshPicksUpChanges() async throws { try await IndexContract.refreshPicksUpChanges(backend.freshLocation()) }
+    @Test func killedAddLeavesWholeTracks() async throws { try await IndexContract.killedAddLeavesWholeTracks(backend.freshLocation()) }
+}

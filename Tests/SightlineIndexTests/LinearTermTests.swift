@@ -1,0 +1,87 @@
+import Foundation
+import SightlineAppearance
+import SightlineData
+@testable import SightlineIndex
+import SightlineLanguage
+import SightlineRanking
+import Testing
+
+/// Every score term equals the dot product of its query and track vectors.
+struct LinearTermTests {
+    static func check(tracks: [Track], queries: [QueryRecord], appearance: [String: TrackAppearance],
+                      mustScore: [String] = Ranker.allTerms.map(\.name)) {
+        let gallery = Gallery(tracks: tracks, appearance: appearance)
+        let understanding = TypedUnderstanding()
+        let layout = FeatureLayout.standard
+        var nonZero: [String: Int] = [:]
+        for q in queries {
+            let profile = understanding.profile(of: q.nl)
+            for slice in layout.slices {
+                let term = slice.term
+                let qv = term.queryVector(profile)
+                #expect(qv.count == term.featureNames.count)
+                for t in tracks {
+                    let tv = term.trackFeatures(t, in: gallery)
+                    #expect(tv.count == term.featureNames.count)
+                    let dot = zip(qv, tv).map(*).reduce(0, +)
+                    let score = term.score(profile, t, in: gallery)
+                    #expect(abs(dot - score) < 1e-12, "\(term.name) \(q.id) \(t.id): dot \(dot) score \(score)")
+                    if score != 0 { nonZero[term.name, default: 0] += 1 }
+                }
+            }
+        }
+        // The check means something only where terms score.
+        for name in mustScore { #expect(nonZero[name, default: 0] > 0, "\(name) never scored") }
+    }
+
+    @Test(.enabled(if: !Fixtures.sharedAbsent, Fixtures.sharedSkip))
+    func dotEqualsScoreOnRealTracks() {
+        let val = Fixtures.valTracks
+        let queries = val.map { QueryRecord(id: $0.id, nl: $0.nl) }
+        Self.check(tracks: val, queries: queries, appearance: Fixtures.appearance(of: val))
+        Self.check(tracks: Fixtures.testTracks, queries: Array(Fixtures.testQueries.prefix(40)), appearance: Fixtures.appearance(of: Fixtures.testTracks))
+    }
+
+    @Test func dotEqualsScoreOnSyntheticTracks() {
+        let queries = [
+            QueryRecord(id: "1", nl: ["A red pickup turns left at an intersection.", "A big truck stops, followed by a white sedan."]),
+            QueryRecord(id: "2", nl: ["A blue bus goes straight next to a car.", "A silver SUV turns right behind a van."]),
+            QueryRecord(id: "3", nl: ["A black sedan waits at the light, in front of a pickup."]),
+        ]
+        // Every synthetic box has the same size, so the size term scores 0 throughout.
+        Self.check(tracks: Fixtures.small, queries: queries, appearance: Fixtures.appearance(of: Fixtures.small),
+                   mustScore: Ranker.allTerms.map(\.name).filter { $0 != "size" })
+    }
+
+    @Test func layoutCoversEveryTermAndNamesItsVersion() {
+        let layout = FeatureLayout.standard
+        #expect(layout.slices.map(\.term.name) == Ranker.allTerms.map(\.name))
+        #expect(layout.dimensions == layout.slices.map(\.range.count).reduce(0, +))
+        var motion = MotionTerm()
+        motion.turnDegrees = 40
+        let other = FeatureLayout(terms: [motion] + Ranker.allTerms.dropFirst().map { $0 as! any LinearScoreTerm })
+        #expect(other.version != layout.version, "a changed threshold changes the version")
+    }
+}
+
+struct TrackCodecTests {
+    @Test func framesAndBoxesRoundTrip() throws {
+        for t in Fixtures.small + Fixtures.testTracks.prefix(20) {
+            #expect(try TrackCodec.decodeFrames(TrackCodec.encodeFrames(t.frames)) == t.frames)
+            #expect(try TrackCodec.decodeBoxes(TrackCodec.encodeBoxes(t.boxes)) == t.boxes)
+        }
+        let odd = [FrameRef(path: "x/S01/c001/img1/7.png", scene: "S01", camera: "c001", frame: 7),
+                   FrameRef(path: "x/S01/c001/img1/0012.jpg", scene: "S01", camera: "c001", frame: 12)]
+        #expect(try TrackCodec.decodeFrames(TrackCodec.encodeFrames(odd)) == odd)
+        let fractional = [Box(x: 1.5, y: -2, w: 3.25, h: 4), Box(x: 0, y: 0, w: 1e-3, h: 1e9)]
+        #expect(try TrackCodec.decodeBoxes(TrackCodec.encodeBoxes(fractional)) == fractional)
+        let negative = [Box(x: -5, y: 10, w: 3, h: 4), Box(x: 7, y: -100, w: 30, h: 4)]
+        #expect(try TrackCodec.decodeBoxes(TrackCodec.encodeBoxes(negative)) == negative)
+    }
+
+    @Test func compactFramesAreSmall() {
+        let t = Fixtures.track("x", frames: 200)
+        #expect(TrackCodec.encodeFrames(t.frames).count < 260)
+        #expect(TrackCodec.encodeBoxes(t.boxes).count < 1000)
+    }
+}
