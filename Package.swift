@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // data: CityFlow-NL formats, validation, submission, metrics
@@ -40,10 +41,16 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
+        // server: HTTP API and web page over a SearchBackend
+        .target(name: "SightlineServer", dependencies: [
+            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking",
+            "SightlinePixels", "SightlineAppearance", "SightlineIndex",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], resources: [.copy("Public")]),
         // command-line tool
         .executableTarget(name: "sightline", dependencies: [
             "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking",
-            "SightlineEngine", "SightlinePixels", "SightlineAppearance", "SightlineIndex",
+            "SightlineEngine", "SightlinePixels", "SightlineAppearance", "SightlineIndex", "SightlineServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SightlineEngineTests", dependencies: ["SightlineEngine", "SightlinePixels"],
@@ -54,6 +61,10 @@ let package = Package(
         .testTarget(name: "SightlineTracksTests", dependencies: ["SightlineTracks", "SightlineData"]),
         .testTarget(name: "SightlineAppearanceTests", dependencies: ["SightlineAppearance", "SightlinePixels", "SightlineLanguage"]),
         .testTarget(name: "SightlineCLITests", dependencies: ["sightline"]),
+        .testTarget(name: "SightlineServerTests", dependencies: [
+            "SightlineServer", "SightlineIndex", "SightlineData",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "SightlineIndexTests", dependencies: [
             "SightlineIndex", "SightlineData", "SightlineRanking", "SightlineLanguage", "SightlineTracks", "SightlineAppearance", "sightline",
         ]),

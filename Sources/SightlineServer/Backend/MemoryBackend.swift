@@ -1,0 +1,64 @@
+import Foundation
+import SightlineAppearance
+import SightlineData
+import SightlineIndex
+import SightlineRanking
+
+/// A `SearchBackend` over tracks held in memory, ranked by `Ranker` on every search. Serves a
+/// track file without building an index, and is the reference the server's tests run against.
+public struct MemoryBackend: SearchBackend {
+    public let gallery: Gallery
+    public let ranker: Ranker
+    /// Folder the frame paths are relative to; nil when no frames exist.
+    public let frameRoot: String?
+    private let indexByID: [String: Int]
+    private let framesByCamera: [String: [FrameRef]]
+
+    public init(tracks: [Track], framesRoot: String? = nil, appearance: [String: TrackAppearance] = [:], ranker: Ranker = Ranker()) {
+        gallery = Gallery(tracks: tracks, appearance: appearance)
+        self.ranker = ranker
+        frameRoot = framesRoot
+        indexByID = Dictionary(tracks.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        framesByCamera = Dictionary(grouping: tracks, by: \.cameraKey).mapValues { $0.flatMap(\.frames) }
+    }
+
+    public func search(_ request: SearchRequest) async throws -> [SearchHit] {
+        let query = QueryRecord(id: "search", nl: Self.sentences(of: request.text))
+        let cameras = request.cameras.map(Set.init)
+        let colours = request.colours.map(Set.init)
+        let types = request.types.map(Set.init)
+        var hits: [SearchHit] = []
+        for scored in ranker.rank(query, in: gallery, explain: true) {
+            guard let index = indexByID[scored.track] else { continue }
+            let track = gallery.tracks[index]
+            if let cameras, !cameras.contains(track.cameraKey), !cameras.contains(track.camera) { continue }
+            let appearance = gallery.appearance[track.id]
+            if let colours, !colours.contains(appearance?.colours.max(by: { $0.value < $1.value })?.key.rawValue ?? "") { continue }
+            if let types, !types.contains(appearance?.types.max(by: { $0.value < $1.value })?.key.rawValue ?? "") { continue }
+            hits.append(SearchHit(track: track.id, camera: track.cameraKey, total: scored.total, contributions: scored.contributions))
+            if hits.count == request.top { break }
+        }
+        return hits
+    }
+
+    public func track(id: String) async throws -> Track? {
+        indexByID[id].map { gallery.tracks[$0] }
+    }
+
+    public func framesRoot(of id: String) async throws -> String? {
+        indexByID[id] == nil ? nil : frameRoot
+    }
+
+    public func cameras() async throws -> [String] {
+        framesByCamera.keys.sorted()
+    }
+
+    public func frames(ofCamera camera: String) async throws -> [FrameRef] {
+        framesByCamera[camera] ?? []
+    }
+
+    /// The descriptions in a query text: one per non-empty line, as CityFlow-NL gives three per vehicle.
+    public static func sentences(of text: String) -> [String] {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}

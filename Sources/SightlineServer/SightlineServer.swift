@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import SightlineIndex
+import SightlineLanguage
+
+/// Sightline's HTTP API and web page over any `SearchBackend`:
+///
+/// - `POST /search` `{"text", "top", "cameras", "colours", "types"}` → ranked hits with each term's contribution
+/// - `GET /tracks/{id}` → camera, frames, boxes, descriptions and trajectory analysis
+/// - `GET /tracks/{id}/thumbnail`, `GET /tracks/{id}/motion-map` → PNG (404 without frames)
+/// - `GET /vocabulary` → the filter values; `GET /health`; `GET /` and the page's files
+///
+/// Errors are `{"error": "..."}` with a 4xx/5xx status.
+public struct SightlineServer: Sendable {
+    public let backend: any SearchBackend
+    public let configuration: ServerConfiguration
+    private let renderer: TrackImageRenderer
+    private let staticFiles: StaticFiles
+
+    public init(backend: any SearchBackend, configuration: ServerConfiguration = ServerConfiguration()) {
+        self.backend = backend
+        self.configuration = configuration
+        renderer = TrackImageRenderer(backend: backend, cacheDirectory: configuration.cacheDirectory, capacity: configuration.imageCacheEntries)
+        staticFiles = .bundled
+    }
+
+    /// The routes, for `Application(router:)` or for testing them without a socket.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+        router.get("/health") { _, _ in
+            JSONResponse.make(["status": "ok"])
+        }
+        router.get("/vocabulary") { _, _ in
+            JSONResponse.make(VocabularyResponse(colours: VehicleColor.allCases.map(\.rawValue), types: BodyType.allCases.map(\.rawValue),
+                                                 cameras: try await backend.cameras()))
+        }
+        router.post("/search") { request, _ in
+            try await search(request)
+        }
+        router.get("/tracks/:id") { _, context in
+            let id = try trackID(context)
+            guard let track = try await backend.track(id: id) else { throw APIError.unknownTrack(id) }
+            let hasFrames = try await backend.framesRoot(of: id) != nil
+            return JSONResponse.make(TrackDetail(track: track, hasFrames: hasFrames))
+        }
+        router.get("/tracks/:id/thumbnail") { _, context in
+            try await image(.thumbnail, of: trackID(context))
+        }
+        router.get("/tracks/:id/motion-map") { _, context in
+            try await image(.motionMap, of: trackID(context))
+        }
+        for path in staticFiles.files.keys {
+            router.get(RouterPath(path)) { request, _ in
+                guard let response = staticFiles.response(for: path) else { throw APIError.notFound(path: request.uri.path) }
+                return response
+            }
+        }
+        return router
+    }
+
+    /// An application listening on `configuration.host:port`; run it with `runService()`.
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(router: router(), configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Sightline"),
+                    onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) })
+    }
+
+    /// Serves until SIGINT or SIGTERM; `onServerRunning` gets the bound port once it listens.
+    public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await application(onServerRunning: onServerRunning).runService()
+    }
+
+    private func search(_ request: Request) async throws -> Response {
+        let data = try await Self.body(of: request, limit: configuration.maxBodyBytes)
+        let searchRequest = try SearchBody.decode(data).validated(against: configuration)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let hits: [SearchHit]
+        do {
+            hits = try await backend.search(searchRequest)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError.backendFailed(detail: "\(error)")
+        }
+        let elapsed = clock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        return JSONResponse.make(SearchResponse(request: searchRequest, hits: hits, milliseconds: milliseconds))
+    }
+
+    private func image(_ kind: TrackImageKind, of id: String) async throws -> Response {
+        let bytes = try await renderer.png(kind, of: id)
+        return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "max-age=3600"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    private func trackID(_ context: BasicRequestContext) throws -> String {
+        guard let id = context.parameters.get("id"), !id.isEmpty else { throw APIError.missingField("id") }
+        return id.removingPercentEncoding ?? id
+    }
+
+    /// The request body, refused as soon as it passes `limit` bytes (or announces more).
+    private static func body(of request: Request, limit: Int) async throws -> Data {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError.bodyTooLarge(limit: limit)
+        }
+        var data = Data()
+        for try await buffer in request.body {
+            guard data.count + buffer.readableBytes <= limit else { throw APIError.bodyTooLarge(limit: limit) }
+            data.append(contentsOf: buffer.readableBytesView)
+        }
+        return data
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import SightlineData
+import SightlineIndex
+import SightlineServer
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the search API and web page over HTTP.",
+        discussion: """
+            Over an index (--db) or, without one, over a track file ranked in memory (--tracks, with \
+            --frames-root for thumbnails, motion maps and colour). Open http://HOST:PORT/ in a browser; \
+            the API is POST /search, GET /tracks/{id}[/thumbnail|/motion-map], GET /vocabulary, GET /health.
+            """)
+
+    @Option(help: "The index: a SQLite file path or a postgres:// URL.")
+    var db: String?
+
+    @Option(help: "A CityFlow-NL track file to serve without an index.")
+    var tracks: String?
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @OptionGroup var ranking: RankingOptions
+
+    @OptionGroup(title: "Pixels (with --tracks: thumbnails, motion maps, colour and type from the frames)")
+    var pixels: PixelOptions
+
+    func validate() throws {
+        guard (db == nil) != (tracks == nil) else { throw ValidationError("give exactly one of --db and --tracks") }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if db != nil, pixels.framesRoot != nil {
+            throw ValidationError("--frames-root goes with --tracks; an index keeps the frames root it was built with")
+        }
+    }
+
+    func run() async throws {
+        let backend: any SearchBackend
+        if let db {
+            backend = try await IndexSearcher(index: try await IndexLocation.open(db), ranker: try ranking.ranker())
+        } else if let tracks {
+            let list = try TrackFile.load(from: URL(fileURLWithPath: tracks))
+            backend = MemoryBackend(tracks: list, framesRoot: pixels.framesRoot, appearance: try pixels.appearance(of: list),
+                                    ranker: try ranking.ranker())
+        } else {
+            throw ValidationError("give exactly one of --db and --tracks")
+        }
+        let configuration = ServerConfiguration(host: host, port: port, cacheDirectory: URL(fileURLWithPath: pixels.cache))
+        let server = SightlineServer(backend: backend, configuration: configuration)
+        try await server.run { port in
+            printError("sightline: serving http://\(host):\(port)/")
+        }
+    }
+}
