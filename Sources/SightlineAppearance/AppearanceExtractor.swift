@@ -1,18 +1,28 @@
 import Foundation
 import SightlineData
+import SightlineEngine
 import SightlinePixels
 
 /// Computes `TrackAppearance` for a gallery from its frames: one background per camera
-/// (cached), then colour per track from its sampled crops, tracks spread over `threads`.
+/// (cached), then colour (and, with an encoder, type and embedding) per track from its
+/// sampled crops, tracks spread over `threads`.
 public struct AppearanceExtractor: Sendable {
     public var images: TrackImages
     public var namer: ColourNamer
+    public var encoder: VehicleEncoder?
     public var threads: Int
 
-    public init(images: TrackImages, namer: ColourNamer = ColourNamer(), threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(images: TrackImages, namer: ColourNamer = ColourNamer(), encoder: VehicleEncoder? = nil,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.images = images
         self.namer = namer
         self.threads = max(1, threads)
+        if var encoder {
+            encoder.threads = ThreadConfig(threads: 1)
+            self.encoder = encoder
+        } else {
+            self.encoder = nil
+        }
     }
 
     /// Appearance of every track; `progress(done, total)` is called as tracks finish.
@@ -28,8 +38,9 @@ public struct AppearanceExtractor: Sendable {
             while let i = next.take(below: tracks.count), !results.failed {
                 let track = tracks[i]
                 do {
-                    let colours = try images.colours(of: track, background: backgroundsByCamera[track.cameraKey], namer: namer)
-                    results.set(i, .success(TrackAppearance(colours: colours)))
+                    let appearance = try images.appearance(of: track, background: backgroundsByCamera[track.cameraKey],
+                                                           namer: namer, encoder: encoder)
+                    results.set(i, .success(appearance))
                 } catch {
                     results.set(i, .failure(error))
                 }

@@ -25,12 +25,18 @@ public struct TrackAppearance: Sendable, Equatable, Codable {
 }
 
 extension TrackImages {
-    /// Colour of a track from its sampled crops (un-enlarged boxes, so the body fills the crop),
-    /// with the camera background masking the road when given.
-    public func colours(of track: Track, background: RGBImage?, namer: ColourNamer = ColourNamer()) throws -> [VehicleColor: Double] {
+    /// Appearance of a track from its sampled crops (un-enlarged boxes, so the body fills the
+    /// crop): colour with the camera background masking the road when given, and, with an
+    /// encoder, body type and the mean embedding.
+    public func appearance(of track: Track, background: RGBImage?, namer: ColourNamer = ColourNamer(),
+                           encoder: VehicleEncoder? = nil) throws -> TrackAppearance {
         let crops = try self.crops(of: track, options: CropOptions())
-        return TrackAppearance.average(crops.map { c in
+        let colours = TrackAppearance.average(crops.map { c in
             namer.distribution(of: c.image, background: background?.cropped(c.rect))
         })
+        guard let encoder, !crops.isEmpty else { return TrackAppearance(colours: colours) }
+        let encoded = encoder.encode(crops.map(\.image))
+        return TrackAppearance(colours: colours, types: TrackAppearance.average(encoded.map(\.types)),
+                               embedding: VehicleEncoder.meanEmbedding(encoded.map(\.features)))
     }
 }

@@ -17,6 +17,7 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidFramePath(file: String, id: String, index: Int, path: String)
     case mixedCameras(file: String, id: String, first: String, other: String)
     case unwritable(file: String, reason: String)
+    case malformedLine(file: String, line: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -35,6 +36,7 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .invalidFramePath(file, id, index, path): "\(file): \(id): frames[\(index)] '\(path)' is not of the form .../S<scene>/c<camera>/img1/<frame>.jpg"
         case let .mixedCameras(file, id, first, other): "\(file): \(id): 'frames' mixes cameras \(first) and \(other)"
         case let .unwritable(file, reason): "\(file): cannot write: \(reason)"
+        case let .malformedLine(file, line, reason): "\(file): line \(line): \(reason)"
         }
     }
 }

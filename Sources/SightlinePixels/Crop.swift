@@ -65,6 +65,12 @@ extension RGBImage {
         return RGBImage(width: rect.width, height: rect.height, pixels: out)
     }
 
+    /// The image centred on a black square of side max(width, height).
+    public func paddedToSquare() -> RGBImage {
+        let side = max(width, height)
+        return cropped(PixelRect(x: -(side - width) / 2, y: -(side - height) / 2, width: side, height: side))
+    }
+
     /// Copies `image` onto this one with its top-left corner at (`x`, `y`), dropping what falls outside.
     public mutating func paste(_ image: RGBImage, x: Int, y: Int) {
         guard let inside = PixelRect(x: x, y: y, width: image.width, height: image.height).clipped(width: width, height: height) else { return }

@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 import SightlineAppearance
+import SightlineData
+import SightlineLanguage
 import SightlinePixels
 
 struct Render: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Draw images from CityFlow frames: a camera's background or a track's motion map.",
-        subcommands: [MotionMapCommand.self, BackgroundCommand.self]
+        abstract: "Draw images from CityFlow frames: a camera's background, a track's motion map, a contact sheet of every vehicle.",
+        subcommands: [MotionMapCommand.self, BackgroundCommand.self, ContactSheetCommand.self]
     )
 
     struct MotionMapCommand: AsyncParsableCommand {
@@ -49,6 +51,71 @@ struct Render: AsyncParsableCommand {
                 throw ValidationError("no frames of camera \(t.cameraKey) could be combined into a background")
             }
             try background.writePNG(to: out)
+            printError("wrote \(out)")
+        }
+    }
+
+    struct ContactSheetCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "contact-sheet",
+            abstract: "Colour and type predicted for every vehicle of a camera's MOT ground truth, drawn as a labelled grid.",
+            discussion: "With --labels (track_id = <camera folder>/<MOT id>, colour, colour_alt, type, type_alt), prints the accuracy against them."
+        )
+
+        @Option(help: "MOTChallenge gt.txt of the camera.") var gt: String
+        @Option(help: "Folder of the camera's frames (<frame>.jpg, six digits), relative to --frames-root.") var camera: String
+        @Option(help: "Output PNG.") var out: String
+        @Option(help: "Labels by eye to score the predictions against.") var labels: String?
+        @Option(help: "Thumbnails per row.") var columns = 5
+        @OptionGroup var pixels: PixelOptions
+        @OptionGroup var describer: DescriberOptions
+
+        func run() async throws {
+            let images = try pixels.requireImages()
+            let boxes = try MOTGroundTruth.load(from: URL(fileURLWithPath: gt))
+            let prefix = camera.hasSuffix("/") ? String(camera.dropLast()) : camera
+            let tracks = try Dictionary(grouping: boxes, by: \.id).sorted { $0.key < $1.key }.map { id, rows in
+                let sorted = rows.sorted { $0.frame < $1.frame }
+                let frames = try sorted.map { row in
+                    let path = "\(prefix)/\(String(format: "%06d", row.frame)).jpg"
+                    guard let ref = FrameRef(path: path) else { throw ValidationError("--camera \(camera): \(path) is not of the form .../S<scene>/c<camera>/img1/<frame>.jpg") }
+                    return ref
+                }
+                return Track(id: "\(prefix.replacingOccurrences(of: "/img1", with: ""))/\(id)", frames: frames, boxes: sorted.map(\.box))
+            }
+            guard let first = tracks.first else { throw ValidationError("\(gt): no vehicles") }
+            let background = try images.background(camera: first.cameraKey, frames: tracks.flatMap(\.frames))
+            let encoder = try describer.encoder()
+            let truth = try labels.map { try CropLabel.load(from: URL(fileURLWithPath: $0)) } ?? []
+            var colourTally = Tally(), typeTally = Tally()
+            var tiles: [ContactSheet.Tile] = []
+            for (n, track) in tracks.enumerated() {
+                printError("vehicle \(n + 1)/\(tracks.count): \(track.id)")
+                let appearance = try images.appearance(of: track, background: background, encoder: encoder)
+                let colour = VehicleDescription.top(appearance.colours), type = VehicleDescription.top(appearance.types)
+                let largest = track.boxes.indices.max { track.boxes[$0].area < track.boxes[$1].area } ?? 0
+                let frame = try images.frame(track.frames[largest])
+                let crop = images.rect(track.boxes[largest], frameWidth: frame.width, frameHeight: frame.height, options: CropOptions()).map(frame.cropped)
+                var lines: [(text: String, colour: (UInt8, UInt8, UInt8))] = [
+                    ("ID \(track.id.split(separator: "/").last ?? "")", (200, 200, 200)),
+                    ("\(colour?.rawValue ?? "-") \(type?.rawValue ?? "-")", (255, 255, 255)),
+                ]
+                var verdict = ""
+                if let label = truth.first(where: { $0.trackID == track.id }) {
+                    if let c = label.colour { colourTally.add(predicted: colour, truth: c, alternative: label.colourAlt) }
+                    if encoder != nil, let t = label.type { typeTally.add(predicted: type, truth: t, alternative: label.typeAlt) }
+                    let right = colour == label.colour && (encoder == nil || type == label.type)
+                    lines.append(("EYE \(label.colour?.rawValue ?? "-") \(label.type?.rawValue ?? "-")", right ? (90, 220, 90) : (240, 90, 90)))
+                    verdict = "  eye \(label.colour?.rawValue ?? "-")\(label.colourAlt.map { "/\($0.rawValue)" } ?? "") \(label.type?.rawValue ?? "-")\(label.typeAlt.map { "/\($0.rawValue)" } ?? "")"
+                }
+                print("\(track.id)  predicted \(colour?.rawValue ?? "-") \(type?.rawValue ?? "-")\(verdict)")
+                if let crop { tiles.append(ContactSheet.Tile(image: crop, lines: lines)) }
+            }
+            if !truth.isEmpty {
+                print(colourTally.summary("colour"))
+                if encoder != nil { print(typeTally.summary("type")) }
+            }
+            try ContactSheet(columns: columns).render(tiles).writePNG(to: out)
             printError("wrote \(out)")
         }
     }

@@ -1,0 +1,64 @@
+import SightlineEngine
+import SightlineLanguage
+import SightlinePixels
+
+/// What the pretrained image encoder says about one vehicle crop.
+public struct CropEncoding: Sendable, Equatable {
+    public var types: [BodyType: Double]
+    /// Pooled EfficientNet features, L2-normalised.
+    public var features: [Float]
+}
+
+/// Runs EfficientNet-Lite on vehicle crops: body-type distribution from its ImageNet vehicle
+/// classes and the pooled features as the appearance embedding.
+public struct VehicleEncoder: Sendable {
+    public let network: EfficientNetLite
+    public var threads: ThreadConfig
+    /// Pads a crop to a square with black before resizing (the CVPR 2023 solution) instead of stretching it.
+    public var squarePad: Bool
+
+    public init(network: EfficientNetLite, threads: ThreadConfig = ThreadConfig(), squarePad: Bool = false) {
+        self.network = network
+        self.threads = threads
+        self.squarePad = squarePad
+    }
+
+    /// Loads EfficientNet-Lite `variant` from the installed weights.
+    public init(store: ModelStore = ModelStore(), variant: EfficientNetLiteVariant = .lite0, squarePad: Bool = false) throws {
+        self.init(network: try EfficientNetLite(store: store, variant: variant), squarePad: squarePad)
+    }
+
+    /// The crop as the network's square input: area-averaged when shrinking, bilinear when growing.
+    public func input(_ crop: RGBImage) -> RGBImage {
+        let side = network.variant.inputSize
+        let source = squarePad ? crop.paddedToSquare() : crop
+        return source.width >= side && source.height >= side
+            ? source.resizedArea(width: side, height: side)
+            : source.resizedBilinear(width: side, height: side)
+    }
+
+    /// Encodes crops in one batch; empty crops are skipped by the caller.
+    public func encode(_ crops: [RGBImage]) -> [CropEncoding] {
+        let tensors = crops.map { crop -> Tensor in
+            let image = input(crop)
+            return network.preprocess(rgb: image.pixels, width: image.width, height: image.height)
+        }
+        return network(tensors, threads: threads).map { e in
+            CropEncoding(types: ImageNetBodyTypes.distribution(logits: e.logits, names: ImageNetClasses.names),
+                         features: Self.normalised(e.features))
+        }
+    }
+
+    /// The mean of L2-normalised vectors, itself L2-normalised: a track's appearance embedding.
+    public static func meanEmbedding(_ vectors: [[Float]]) -> [Float] {
+        guard let first = vectors.first else { return [] }
+        var sum = [Float](repeating: 0, count: first.count)
+        for v in vectors where v.count == sum.count { for i in v.indices { sum[i] += v[i] } }
+        return normalised(sum)
+    }
+
+    static func normalised(_ v: [Float]) -> [Float] {
+        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return norm > 0 ? v.map { $0 / norm } : v
+    }
+}
