@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "SightlinePixels", dependencies: ["CTurboJPEG", "CPNG"],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
         // appearance: colour, type and embeddings of vehicles from pixels
-        .target(name: "SightlineAppearance", dependencies: ["SightlinePixels", "SightlineLanguage", "SightlineData"]),
+        .target(name: "SightlineAppearance", dependencies: ["SightlinePixels", "SightlineLanguage", "SightlineData", "SightlineEngine"]),
         // index: persistent store of tracks and their features, search over it
         .target(name: "SightlineIndex", dependencies: [
             "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking", "SightlineAppearance",
