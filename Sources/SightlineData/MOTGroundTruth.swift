@@ -17,7 +17,7 @@ public enum MOTGroundTruth {
             throw DataError.unreadable(file: url.path, reason: error.localizedDescription)
         }
         var out: [MOTBox] = []
-        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (n, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
             let fields = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -23,7 +23,8 @@ public struct ContactSheet: Sendable {
         self.textScale = max(1, textScale)
     }
 
-    /// Lays out `tiles` row by row on a dark canvas; each image keeps its aspect ratio.
+    /// Lays out `tiles` row by row on a dark canvas; each image keeps its aspect ratio, and a
+    /// line too wide for its cell is drawn at the smallest text size.
     public func render(_ tiles: [Tile]) -> RGBImage {
         let lineHeight = (BitmapFont.glyphHeight + 3) * textScale
         let textRows = tiles.map(\.lines.count).max() ?? 0
@@ -39,7 +40,8 @@ public struct ContactSheet: Sendable {
             let thumb = scale < 1 ? tile.image.resizedArea(width: w, height: h) : tile.image.resizedBilinear(width: w, height: h)
             sheet.paste(thumb, x: left + (cell - w) / 2, y: top + (cell - h) / 2)
             for (i, line) in tile.lines.enumerated() {
-                sheet.draw(text: line.text, x: left, y: top + cell + 4 + i * lineHeight, scale: textScale, colour: line.colour)
+                let fits = BitmapFont.width(of: line.text, scale: textScale) <= cell
+                sheet.draw(text: line.text, x: left, y: top + cell + 4 + i * lineHeight, scale: fits ? textScale : 1, colour: line.colour)
             }
         }
         return sheet

@@ -26,7 +26,7 @@ public struct Ranker: Sendable {
     /// The terms that need no pixels: motion, stop, location, relation and size from boxes.
     public static let trajectoryTerms: [any ScoreTerm] = [MotionTerm(), StopTerm(), LocationTerm(), RelationTerm(), SizeTerm()]
     /// The terms that read `Gallery.appearance`; they score 0 for tracks without pixels.
-    public static let pixelTerms: [any ScoreTerm] = [ColourTerm(), TypeTerm()]
+    public static let pixelTerms: [any ScoreTerm] = [ColourTerm(), TypeTerm(), RelationLookTerm()]
     public static let allTerms = trajectoryTerms + pixelTerms
 
     public init(terms: [any ScoreTerm] = Ranker.allTerms, weights: RankingWeights = .standard,

@@ -13,6 +13,7 @@ public struct RankingWeights: Sendable, Equatable, Codable {
         SizeTerm.name: 0.3,
         ColourTerm.name: 1.0,
         TypeTerm.name: 0.5,
+        RelationLookTerm.name: 0.2,
     ])
 
     public init(weights: [String: Double]) { self.weights = weights }

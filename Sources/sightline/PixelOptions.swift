@@ -21,6 +21,8 @@ struct PixelOptions: ParsableArguments {
     @Option(help: "Background estimate: mean (SSM) or median.")
     var backgroundMethod: String = "mean"
 
+    @OptionGroup var describer: DescriberOptions
+
     func validate() throws {
         guard samples > 0 else { throw ValidationError("--samples must be positive") }
         guard backgroundFrames > 0 else { throw ValidationError("--background-frames must be positive") }
@@ -48,11 +50,12 @@ struct PixelOptions: ParsableArguments {
         return images
     }
 
-    /// Colour (and, as encoders land, type) of every track, with progress on stderr; empty without --frames-root.
+    /// Colour, type and embedding of every track (colour only with --colour-only), with progress
+    /// on stderr; empty without --frames-root.
     func appearance(of tracks: [Track]) throws -> [String: TrackAppearance] {
         guard let images else { return [:] }
         let step = max(1, tracks.count / 10)
-        return try AppearanceExtractor(images: images).appearance(of: tracks) { done, total in
+        return try AppearanceExtractor(images: images, encoder: describer.encoder()).appearance(of: tracks) { done, total in
             if done % step == 0 || done == total { printError("pixels: \(done)/\(total) tracks") }
         }
     }

@@ -59,7 +59,7 @@ struct Render: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "contact-sheet",
             abstract: "Colour and type predicted for every vehicle of a camera's MOT ground truth, drawn as a labelled grid.",
-            discussion: "With --labels (track_id = <camera folder>/<MOT id>, colour, colour_alt, type, type_alt), prints the accuracy against them."
+            discussion: "With --labels (track_id = <camera folder>/<MOT id>, colour, colour_alt, type, type_alt), prints the accuracy against them; the EYE line is green where both match, amber where one matches only the alternative, red otherwise."
         )
 
         @Option(help: "MOTChallenge gt.txt of the camera.") var gt: String
@@ -67,8 +67,8 @@ struct Render: AsyncParsableCommand {
         @Option(help: "Output PNG.") var out: String
         @Option(help: "Labels by eye to score the predictions against.") var labels: String?
         @Option(help: "Thumbnails per row.") var columns = 5
+        @Option(help: "Also write each vehicle's largest crop as <folder>/<MOT id>.png (for labelling by eye).") var cropsOut: String?
         @OptionGroup var pixels: PixelOptions
-        @OptionGroup var describer: DescriberOptions
 
         func run() async throws {
             let images = try pixels.requireImages()
@@ -85,7 +85,7 @@ struct Render: AsyncParsableCommand {
             }
             guard let first = tracks.first else { throw ValidationError("\(gt): no vehicles") }
             let background = try images.background(camera: first.cameraKey, frames: tracks.flatMap(\.frames))
-            let encoder = try describer.encoder()
+            let encoder = try pixels.describer.encoder()
             let truth = try labels.map { try CropLabel.load(from: URL(fileURLWithPath: $0)) } ?? []
             var colourTally = Tally(), typeTally = Tally()
             var tiles: [ContactSheet.Tile] = []
@@ -104,12 +104,20 @@ struct Render: AsyncParsableCommand {
                 if let label = truth.first(where: { $0.trackID == track.id }) {
                     if let c = label.colour { colourTally.add(predicted: colour, truth: c, alternative: label.colourAlt) }
                     if encoder != nil, let t = label.type { typeTally.add(predicted: type, truth: t, alternative: label.typeAlt) }
-                    let right = colour == label.colour && (encoder == nil || type == label.type)
-                    lines.append(("EYE \(label.colour?.rawValue ?? "-") \(label.type?.rawValue ?? "-")", right ? (90, 220, 90) : (240, 90, 90)))
+                    func hit<K: Equatable>(_ p: K?, _ truth: K?, _ alt: K?) -> Int { p == nil ? 0 : p == truth ? 2 : p == alt ? 1 : 0 }
+                    let verdicts = [hit(colour, label.colour, label.colourAlt)] + (encoder == nil ? [] : [hit(type, label.type, label.typeAlt)])
+                    let shade: (UInt8, UInt8, UInt8) = verdicts.allSatisfy { $0 == 2 } ? (90, 220, 90) : verdicts.allSatisfy { $0 >= 1 } ? (240, 190, 60) : (240, 90, 90)
+                    lines.append(("EYE \(label.colour?.rawValue ?? "-") \(label.type?.rawValue ?? "-")", shade))
                     verdict = "  eye \(label.colour?.rawValue ?? "-")\(label.colourAlt.map { "/\($0.rawValue)" } ?? "") \(label.type?.rawValue ?? "-")\(label.typeAlt.map { "/\($0.rawValue)" } ?? "")"
                 }
                 print("\(track.id)  predicted \(colour?.rawValue ?? "-") \(type?.rawValue ?? "-")\(verdict)")
-                if let crop { tiles.append(ContactSheet.Tile(image: crop, lines: lines)) }
+                if let crop {
+                    tiles.append(ContactSheet.Tile(image: crop, lines: lines))
+                    if let cropsOut {
+                        try FileManager.default.createDirectory(atPath: cropsOut, withIntermediateDirectories: true)
+                        try crop.writePNG(to: URL(fileURLWithPath: cropsOut).appendingPathComponent("\(track.id.split(separator: "/").last ?? "").png").path)
+                    }
+                }
             }
             if !truth.isEmpty {
                 print(colourTally.summary("colour"))
