@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // data: CityFlow-NL formats, validation, submission, metrics
@@ -59,11 +60,12 @@ let package = Package(
         .testTarget(name: "SightlineDataTests", dependencies: ["SightlineData"]),
         .testTarget(name: "SightlineLanguageTests", dependencies: ["SightlineLanguage"]),
         .testTarget(name: "SightlineTracksTests", dependencies: ["SightlineTracks", "SightlineData"]),
-        .testTarget(name: "SightlineAppearanceTests", dependencies: ["SightlineAppearance", "SightlinePixels", "SightlineLanguage"]),
+        .testTarget(name: "SightlineAppearanceTests", dependencies: ["SightlineAppearance", "SightlinePixels", "SightlineLanguage", "SightlineEngine"]),
         .testTarget(name: "SightlineCLITests", dependencies: ["sightline"]),
         .testTarget(name: "SightlineServerTests", dependencies: [
             "SightlineServer", "SightlineIndex", "SightlineData",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "SightlineIndexTests", dependencies: [
             "SightlineIndex", "SightlineData", "SightlineRanking", "SightlineLanguage", "SightlineTracks", "SightlineAppearance", "sightline",
