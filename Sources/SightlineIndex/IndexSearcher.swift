@@ -68,11 +68,18 @@ public final class IndexSearcher: SearchBackend, @unchecked Sendable {
         let plan = self.plan(profile)
         let best = snap.top(request.top, plan: plan, filter: filter(request, snap), threads: threads)
         let details = try await index.details(of: best.map { snap.ids[$0.index] })
+        // Reasons about neighbours (relation-look) read the neighbours' pixels too.
+        let neighbourIDs = Set(details.values.flatMap { $0.neighbours.map(\.id) }).subtracting(details.keys)
+        var looks: [String: TrackAppearance] = [:]
+        if !neighbourIDs.isEmpty {
+            for (id, d) in try await index.details(of: Array(neighbourIDs)) { if let a = d.appearance { looks[id] = a } }
+        }
+        for d in details.values { if let a = d.appearance { looks[d.track.id] = a } }
         return best.map { hit in
             let id = snap.ids[hit.index]
             let scores = snap.termScores(at: hit.index, plan: plan).scores
             let detail = details[id]
-            let gallery = detail.map(Self.gallery)
+            let gallery = detail.map { Self.gallery($0, appearance: looks) }
             let contributions = active.enumerated().map { t, a in
                 Contribution.make(term: a.term.name, weight: a.weight, score: scores[t],
                              reason: gallery.map { a.term.reason(profile, detail!.track, in: $0) } ?? "track changed since the search index was loaded")
@@ -115,17 +122,24 @@ public final class IndexSearcher: SearchBackend, @unchecked Sendable {
         return f
     }
 
-    /// A one-track gallery holding what the terms' reasons read about the track.
-    static func gallery(_ d: TrackDetail) -> Gallery {
+    /// A one-track gallery holding what the terms' reasons read about the track: its
+    /// trajectory, camera, neighbours and size, and the pixels of it and its neighbours.
+    static func gallery(_ d: TrackDetail, appearance: [String: TrackAppearance]) -> Gallery {
         var analysis = TrackAnalysis(tracks: [])
         if let t = d.trajectory { analysis.trajectories[d.track.id] = t }
         if let c = d.camera { analysis.cameras[d.track.cameraKey] = c }
         analysis.neighbours[d.track.id] = d.neighbours
         analysis.sizeRatio[d.track.id] = d.sizeRatio
-        return Gallery(tracks: [d.track], analysis: analysis, appearance: d.appearance.map { [d.track.id: $0] } ?? [:])
+        return Gallery(tracks: [d.track], analysis: analysis, appearance: appearance)
     }
 
     public func track(id: String) async throws -> Track? { try await index.track(id: id) }
 
     public func framesRoot(of id: String) async throws -> String? { try await index.framesRoot(of: id) }
+
+    public func cameras() async throws -> [String] { snapshot.cameraKeys.sorted() }
+
+    public func frames(ofCamera camera: String) async throws -> [FrameRef] {
+        try await index.tracks(ofCamera: camera).flatMap(\.frames)
+    }
 }

@@ -53,8 +53,17 @@ public final class PostgresIndex: VehicleIndex, @unchecked Sendable {
         await runner.value
     }
 
+    /// A transaction that rethrows the body's own error rather than PostgresNIO's wrapper of it.
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { c in try await body(c) }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
+        }
+    }
+
     func migrate(schema: String?) async throws {
-        try await client.withTransaction(logger: logger) { c in
+        try await transaction { c in
             try await c.query("SELECT pg_advisory_xact_lock(hashtext('sightline-index-migrate'))", logger: logger)
             if let schema { try await c.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger) }
             for sql in [
@@ -84,7 +93,7 @@ public final class PostgresIndex: VehicleIndex, @unchecked Sendable {
 
     public func add(_ tracks: [Track], options: AddOptions) async throws -> AddReport {
         let layout = self.layout, location = self.location, logger = self.logger
-        let stamp: Int64 = try await client.withTransaction(logger: logger) { c in
+        let stamp: Int64 = try await transaction { c in
             try await Self.lockMeta(c, logger)
             try await Self.checkFeatures(c, logger, layout: layout, location: location, claim: true)
             if let model = options.appearanceModel {
@@ -101,7 +110,7 @@ public final class PostgresIndex: VehicleIndex, @unchecked Sendable {
         var report = AddReport(added: 0, updated: 0, recomputed: 0, cameras: 0)
         var done = 0
         for batch in CameraUpdate.batches(incoming.tracks, size: options.batchSize) {
-            let part = try await client.withTransaction(logger: logger) { c in
+            let part = try await transaction { c in
                 try await Self.checkFeatures(c, logger, layout: layout, location: location, claim: false)
                 return try await Self.addBatch(c, logger, batch, layout: layout)
             }
@@ -144,7 +153,7 @@ public final class PostgresIndex: VehicleIndex, @unchecked Sendable {
 
     public func remove(_ ids: [String]) async throws -> Int {
         let layout = self.layout, location = self.location, logger = self.logger
-        return try await client.withTransaction(logger: logger) { c in
+        return try await transaction { c in
             try await Self.checkFeatures(c, logger, layout: layout, location: location, claim: false)
             var touched = Set<String>()
             for try await camera in try await c.query("SELECT DISTINCT camera FROM track WHERE id = ANY(\(ids))", logger: logger).decode(String.self) {
@@ -349,6 +358,13 @@ public final class PostgresIndex: VehicleIndex, @unchecked Sendable {
                 return root
             }
             return nil
+        }
+    }
+
+    public func tracks(ofCamera camera: String) async throws -> [Track] {
+        let logger = self.logger
+        return try await client.withConnection { c in
+            try await Self.cameraMembers(c, logger, [camera]).sorted { $0.ord < $1.ord }.map(\.track)
         }
     }
 

@@ -255,6 +255,10 @@ public final class SQLiteIndex: VehicleIndex, @unchecked Sendable {
         }
     }
 
+    public func tracks(ofCamera camera: String) async throws -> [Track] {
+        try await pool.read { db in try Self.cameraMembers(db, camera).sorted { $0.ord < $1.ord }.map(\.track) }
+    }
+
     public func stats() async throws -> IndexStats {
         let location = self.location
         let current = layout.version

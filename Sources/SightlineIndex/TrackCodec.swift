@@ -154,9 +154,28 @@ struct FrameTemplate {
         width = digits.count
         scene = first.scene
         camera = first.camera
+        let prefixBytes = Array(prefix.utf8), suffixBytes = Array(suffix.utf8)
         for f in frames {
             guard f.scene == scene, f.camera == camera, f.frame >= 0,
-                  f.path == prefix + Self.pad(f.frame, width) + suffix else { return nil }
+                  Self.matches(f.path, frame: f.frame, prefix: prefixBytes, suffix: suffixBytes, width: width) else { return nil }
+        }
+    }
+
+    /// Whether `path` is prefix + frame zero-padded to `width` + suffix, compared byte by byte.
+    static func matches(_ path: String, frame: Int, prefix: [UInt8], suffix: [UInt8], width: Int) -> Bool {
+        var path = path
+        return path.withUTF8 { bytes in
+            let digitCount = max(width, String(frame).utf8.count)
+            guard bytes.count == prefix.count + digitCount + suffix.count else { return false }
+            for i in 0..<prefix.count where bytes[i] != prefix[i] { return false }
+            let tail = prefix.count + digitCount
+            for i in 0..<suffix.count where bytes[tail + i] != suffix[i] { return false }
+            var n = frame
+            for i in stride(from: tail - 1, through: prefix.count, by: -1) {
+                guard bytes[i] == UInt8(ascii: "0") + UInt8(n % 10) else { return false }
+                n /= 10
+            }
+            return n == 0
         }
     }
 
@@ -167,30 +186,31 @@ struct FrameTemplate {
 }
 
 struct ByteWriter {
-    var data = Data()
+    var bytes: [UInt8] = []
+    var data: Data { Data(bytes) }
 
-    mutating func byte(_ b: UInt8) { data.append(b) }
+    init() { bytes.reserveCapacity(256) }
+
+    mutating func byte(_ b: UInt8) { bytes.append(b) }
 
     mutating func varint(_ value: UInt64) {
         var v = value
         while v >= 0x80 {
-            data.append(UInt8(v & 0x7f) | 0x80)
+            bytes.append(UInt8(v & 0x7f) | 0x80)
             v >>= 7
         }
-        data.append(UInt8(v))
+        bytes.append(UInt8(v))
     }
 
     mutating func signed(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
 
     mutating func fixed64(_ value: UInt64) {
-        var v = value.littleEndian
-        withUnsafeBytes(of: &v) { data.append(contentsOf: $0) }
+        for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
     }
 
     mutating func string(_ s: String) {
-        let bytes = Array(s.utf8)
-        varint(UInt64(bytes.count))
-        data.append(contentsOf: bytes)
+        varint(UInt64(s.utf8.count))
+        bytes.append(contentsOf: s.utf8)
     }
 }
 

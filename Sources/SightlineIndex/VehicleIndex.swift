@@ -25,6 +25,8 @@ public protocol VehicleIndex: Sendable {
     func details(of ids: [String]) async throws -> [String: TrackDetail]
     func track(id: String) async throws -> Track?
     func framesRoot(of id: String) async throws -> String?
+    /// Every stored track of a camera ("S01/c003"), in gallery order.
+    func tracks(ofCamera camera: String) async throws -> [Track]
     /// Deletes every table of the index.
     func drop() async throws
     func close() async throws

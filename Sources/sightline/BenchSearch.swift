@@ -51,7 +51,7 @@ extension Bench {
         }
 
         func run() async throws {
-            let originals = try TrackFile.load(from: URL(fileURLWithPath: tracks))
+            let originals = try TrackFile.load(from: URL(fileURLWithPath: tracks)).map(Original.init)
             let queryRecords = try QueryFile.load(from: URL(fileURLWithPath: queries))
             if !db.hasPrefix("postgres") {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
@@ -124,17 +124,30 @@ extension Bench {
             return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.down)))]
         }
 
-        /// Replica `number` of a track (0 is the track itself): a new id, in a new scene.
-        static func replica(of track: Track, number: Int) -> Track {
-            guard number > 0 else { return track }
-            let suffix = String(format: "%07d", number)
-            let frames = track.frames.map { f -> FrameRef in
-                let scene = f.scene + suffix
-                var parts = f.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-                if let i = parts.indices.last(where: { parts[$0] == f.scene && $0 + 1 < parts.count && parts[$0 + 1] == f.camera }) {
-                    parts[i] = scene
+        /// A track split around its scene folder, to make replicas in new scenes cheaply.
+        struct Original {
+            var track: Track
+            /// Each frame path before and after its scene folder.
+            var around: [(before: String, after: String)]
+
+            init(_ track: Track) {
+                self.track = track
+                around = track.frames.map { f in
+                    guard let r = f.path.range(of: "\(f.scene)/\(f.camera)/") else { return (f.path, "") }
+                    return (String(f.path[..<r.lowerBound]), String(f.path[r.lowerBound...].dropFirst(f.scene.count)))
                 }
-                return FrameRef(path: parts.joined(separator: "/"), scene: scene, camera: f.camera, frame: f.frame)
+            }
+        }
+
+        /// Replica `number` of a track (0 is the track itself): a new id, in a new scene.
+        static func replica(of original: Original, number: Int) -> Track {
+            let track = original.track
+            guard number > 0 else { return track }
+            let scene = track.scene + String(format: "%07d", number)
+            var frames: [FrameRef] = []
+            frames.reserveCapacity(track.frames.count)
+            for (f, a) in zip(track.frames, original.around) {
+                frames.append(FrameRef(path: a.after.isEmpty ? a.before : a.before + scene + a.after, scene: scene, camera: f.camera, frame: f.frame))
             }
             return Track(id: "\(track.id)-r\(number)", frames: frames, boxes: track.boxes, nl: track.nl, otherViews: track.otherViews)
         }

@@ -128,6 +128,7 @@ extension PixelOptions {
     var modelDescription: String {
         let n = ColourNamer()
         return "colour-namer ring \(n.ringShare) background-distance \(n.backgroundDistance) dark \(n.darkWeight) chromatic \(n.chromaticWeight); "
-            + "samples \(samples); background \(backgroundFrames) frames \(backgroundMethod)"
+            + "samples \(samples); background \(backgroundFrames) frames \(backgroundMethod); "
+            + (describer.colourOnly ? "no type model" : "types efficientnet-\(describer.variant)\(describer.squarePad ? " square-pad" : "")")
     }
 }

@@ -186,6 +186,10 @@ enum IndexContract {
         #expect(full.map(\.track) == ["f"])
         let both = try await searcher.search(SearchRequest(text: "a car", top: 1, cameras: ["c001", "c002"], colours: ["red"]))
         #expect(both.count == 1)
+        #expect(try await searcher.cameras() == ["S01/c001", "S01/c002", "S01/c003"])
+        let frames = try await searcher.frames(ofCamera: "S01/c002")
+        #expect(frames == Fixtures.small[3].frames + Fixtures.small[4].frames)
+        #expect(try await searcher.track(id: "e") == Fixtures.small[4])
         try await index.close()
     }
 
