@@ -26,6 +26,9 @@ import Testing
     func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation()) }
     @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation()) }
     @Test func refreshPicksUpChanges() async throws { try await IndexContract.refreshPicksUpChanges(backend.freshLocation()) }
+    @Test func concurrentWritersAgree() async throws {
+        try await IndexContract.concurrentWritersAgree(backend.freshLocation(), fresh: backend.freshLocation())
+    }
     @Test func killedAddLeavesWholeTracks() async throws { try await IndexContract.killedAddLeavesWholeTracks(backend.freshLocation()) }
 }
 
@@ -54,5 +57,8 @@ struct PostgresIndexTests {
     func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation()) }
     @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation()) }
     @Test func refreshPicksUpChanges() async throws { try await IndexContract.refreshPicksUpChanges(backend.freshLocation()) }
+    @Test func concurrentWritersAgree() async throws {
+        try await IndexContract.concurrentWritersAgree(backend.freshLocation(), fresh: backend.freshLocation())
+    }
     @Test func killedAddLeavesWholeTracks() async throws { try await IndexContract.killedAddLeavesWholeTracks(backend.freshLocation()) }
 }

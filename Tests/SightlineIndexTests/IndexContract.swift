@@ -193,6 +193,35 @@ enum IndexContract {
         try await index.close()
     }
 
+    /// Two writers adding tracks of the same cameras at once (as two ingest workers would)
+    /// leave the features one writer would have computed.
+    static func concurrentWritersAgree(_ location: String, fresh: String) async throws {
+        var tracks: [Track] = []
+        for c in 1...6 {
+            for k in 0..<8 {
+                tracks.append(Fixtures.track("w\(c)-\(k)", camera: "c\(c)", start: 1 + 3 * k, frames: 30, from: (Double(100 + 45 * k), 900),
+                                             step: (0, -15), turnAt: k % 3 == 0 ? 12 : nil, still: k % 4 == 0 ? 18 : 0))
+            }
+        }
+        let a = try await open(location), b = try await open(location)
+        let even = tracks.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        let odd = tracks.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        async let first = a.add(even, options: AddOptions(batchSize: 4))
+        async let second = b.add(odd, options: AddOptions(batchSize: 4))
+        let reports = try await [first, second]
+        #expect(reports.map(\.added).reduce(0, +) == tracks.count)
+        let reference = try await open(fresh)
+        _ = try await reference.add(tracks, options: AddOptions())
+        let x = try await a.snapshot(), y = try await reference.snapshot()
+        #expect(Set(x.ids) == Set(y.ids))
+        for (i, id) in y.ids.enumerated() {
+            let j = try #require(x.ids.firstIndex(of: id))
+            #expect(x.vector(at: j) == y.vector(at: i), "\(id)")
+        }
+        #expect(try await a.integrity().isWhole)
+        for index in [a, b, reference] { try await index.close() }
+    }
+
     /// A searcher sees another writer's changes after `refresh()`.
     static func refreshPicksUpChanges(_ location: String) async throws {
         let writer = try await open(location)
