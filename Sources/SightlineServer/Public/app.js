@@ -113,10 +113,11 @@ function card(hit, best) {
   for (const c of hit.contributions) {
     if (c.weight === 0) continue;
     const width = Math.max(0, Math.min(100, (c.value / best) * 100));
+    const zero = c.value === 0 ? " zero" : "";
     bars.append(
-      el("span", { class: "term", text: c.term }),
+      el("span", { class: "term" + zero, text: c.term, title: c.term }),
       el("div", { class: "track", title: c.reason }, el("div", { class: "fill", style: `width:${width}%;background:${termColour(c.term)}` })),
-      el("span", { class: "num", text: c.value.toFixed(2), title: `${c.weight} × ${c.score.toFixed(3)}` }));
+      el("span", { class: "num" + zero, text: c.value.toFixed(2), title: `${c.weight} × ${c.score.toFixed(3)}` }));
   }
   const node = el("article", { class: "card", "data-track": hit.track, tabindex: "0", title: "Show details" },
     visual,
@@ -207,7 +208,7 @@ async function showDetail(hit) {
       el("dt", { text: "Camera" }), el("dd", { text: d.camera }),
       el("dt", { text: "Frames" }), el("dd", { text: `${d.frameCount} (${d.firstFrame}–${d.lastFrame})` }),
       el("dt", { text: "Path" }), el("dd", {}, el("span", { class: "tag", text: t.turn }), t.stops ? el("span", { class: "tag", text: "stops" }) : null),
-      el("dt", { text: "Heading change" }), el("dd", { text: `${t.headingChange.toFixed(0)}°` }),
+      el("dt", { text: "Heading change" }), el("dd", { text: `${Math.round(t.headingChange) || 0}°` }),
       el("dt", { text: "Longest stop" }), el("dd", { text: `${t.longestStillFrames} frames` }),
       el("dt", { text: "Mean speed" }), el("dd", { text: `${t.meanSpeed.toFixed(3)} box heights / frame` }),
       el("dt", { text: "Score" }), el("dd", { text: `${hit.total.toFixed(3)} (rank ${hit.rank})` }));

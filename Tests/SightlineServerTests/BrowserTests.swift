@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SightlineData
+import SightlineServer
+import Testing
+
+/// End to end: the server on a real loopback socket, headless Chromium driven over WebDriver
+/// types a real CityFlow-NL query into the page and reads the ranking off it.
+@Suite(.serialized)
+struct BrowserTests {
+    /// Where the results-page screenshot goes: $SIGHTLINE_SCREENSHOT, else .build-artifacts/ (git-ignored).
+    static let screenshot: URL = ProcessInfo.processInfo.environment["SIGHTLINE_SCREENSHOT"].map(URL.init(fileURLWithPath:))
+        ?? SharedData.repository.appendingPathComponent(".build-artifacts/search-results.png")
+
+    @Test(.enabled(if: WebDriver.available, "chromium or chromedriver absent (apt-get install chromium chromium-driver)"),
+          .enabled(if: SharedData.present, SharedData.skip))
+    func pageShowsTheAPIRankingForARealQuery() async throws {
+        let tracks = try TrackFile.load(from: SharedData.testTracks)
+        let query = try #require(try QueryFile.load(from: SharedData.testQueries).first)
+        let server = SightlineServer(backend: MemoryBackend(tracks: tracks))
+        let driver = try await WebDriver.start()
+        defer { driver.stop() }
+        let session = try await driver.newSession()
+        do {
+            try await Application(router: server.router()).test(.live) { client in
+                let port = try #require(client.port)
+                try await driver.navigate(session, to: "http://localhost:\(port)/")
+                try await driver.wait(session, for: "the filters", "return document.querySelectorAll('#colours .chip').length > 0")
+                let box = try await driver.element(session, css: "#query")
+                // Shift+Enter between descriptions, Enter to search: the keys a user presses.
+                let keys = query.nl.joined(separator: "\u{E008}\u{E007}\u{E000}") + "\u{E007}"
+                try await driver.sendKeys(session, element: box, keys)
+                try await driver.wait(session, for: "the results", "return document.getElementById('results').dataset.state === 'done'")
+                let shown = try #require(try await driver.execute(session,
+                    "return [...document.querySelectorAll('#results .card')].map(c => c.dataset.track)") as? [String])
+                let typed = try #require(try await driver.execute(session, "return document.getElementById('query').value") as? String)
+                #expect(typed == query.nl.joined(separator: "\n"))
+
+                let body = try JSONSerialization.data(withJSONObject: ["text": typed, "top": 20])
+                let api = try await client.execute(uri: "/search", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: body))
+                let expected = try api.decoded(SearchResult.self).hits.map(\.track)
+                #expect(expected.count == 20)
+                #expect(shown == expected)
+
+                let drawn = try await driver.execute(session, "return document.querySelectorAll('#results .card svg polyline, #results .card img').length") as? Int
+                #expect(drawn == shown.count, "every card shows a thumbnail or a drawn trajectory")
+                let bars = try await driver.execute(session, "return document.querySelectorAll('#results .card .fill').length") as? Int
+                #expect((bars ?? 0) >= shown.count, "every card explains its score")
+
+                try FileManager.default.createDirectory(at: Self.screenshot.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try await driver.screenshot(session).write(to: Self.screenshot)
+
+                let first = try await driver.element(session, css: "#results .card")
+                try await driver.click(session, element: first)
+                try await driver.wait(session, for: "the detail view",
+                    "return !document.getElementById('detail').hidden && document.querySelectorAll('#detail-facts dl').length === 1")
+                let title = try await driver.execute(session, "return document.getElementById('detail-title').textContent") as? String
+                #expect(title == expected.first)
+                let detailShot = Self.screenshot.deletingPathExtension().appendingPathExtension("detail.png")
+                try await driver.screenshot(session).write(to: detailShot)
+            }
+        } catch {
+            await driver.deleteSession(session)
+            throw error
+        }
+        await driver.deleteSession(session)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SightlineData
+import SightlineRanking
+import SightlineServer
+import Testing
+
+/// The API over real CityFlow-NL tracks and real frames.
+struct RealDataTests {
+    @Test(.enabled(if: SharedData.present, SharedData.skip))
+    func searchOverTheTestTracksRanksLikeTheRanker() async throws {
+        let tracks = try TrackFile.load(from: SharedData.testTracks)
+        let queries = try QueryFile.load(from: SharedData.testQueries).prefix(5)
+        let backend = MemoryBackend(tracks: tracks)
+        let app = Application(router: SightlineServer(backend: backend).router())
+        try await app.test(.router) { client in
+            for query in queries {
+                let text = query.nl.joined(separator: "\n")
+                let body = try JSONSerialization.data(withJSONObject: ["text": text, "top": 50])
+                let response = try await client.execute(uri: "/search", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: body))
+                #expect(response.status == .ok)
+                let hits = try response.decoded(SearchResult.self).hits
+                let expected = Ranker().rank(QueryRecord(id: query.id, nl: query.nl), in: backend.gallery).prefix(50)
+                #expect(hits.map(\.track) == expected.map(\.track), "query \(query.id)")
+                #expect(hits.allSatisfy { $0.contributions.count == Ranker.allTerms.count })
+            }
+            let id = tracks[0].id
+            let detail = try await client.execute(uri: "/tracks/\(id)", method: .get).decoded(TrackResult.self)
+            #expect(detail.frameCount == tracks[0].frames.count)
+            #expect(detail.boxes.count == tracks[0].boxes.count)
+            #expect(detail.camera == tracks[0].cameraKey)
+        }
+    }
+
+    @Test(.enabled(if: SharedData.samplePresent, SharedData.sampleSkip))
+    func thumbnailsAndMotionMapsFromRealFrames() async throws {
+        let tracks = try TrackFile.load(from: SharedData.sampleTracks)
+        let backend = MemoryBackend(tracks: tracks, framesRoot: SharedData.sampleFrames.path)
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("sightline-server-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let server = SightlineServer(backend: backend, configuration: ServerConfiguration(cacheDirectory: cache))
+        try await Application(router: server.router()).test(.router) { client in
+            let id = tracks[0].id
+            let detail = try await client.execute(uri: "/tracks/\(id)", method: .get).decoded(TrackResult.self)
+            #expect(detail.images.thumbnail == "/tracks/\(id)/thumbnail")
+
+            let thumbnail = try await client.execute(uri: "/tracks/\(id)/thumbnail", method: .get)
+            #expect(thumbnail.status == .ok)
+            #expect(thumbnail.headers[.contentType] == "image/png")
+            let size = try #require(pngSize(Array(buffer: thumbnail.body)))
+            #expect(size.width == size.height && size.width <= 256 && size.width > 32, "a square crop of the vehicle")
+
+            let maps = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+                for _ in 0..<4 {
+                    group.addTask { Array(buffer: try await client.execute(uri: "/tracks/\(id)/motion-map", method: .get).body) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let map = try #require(pngSize(maps[0]))
+            #expect(map.width == 960 && map.height == 540, "the 1920x1080 frame halved")
+            #expect(Set(maps).count == 1, "concurrent requests get the same picture")
+            let again = try await client.execute(uri: "/tracks/\(id)/motion-map", method: .get)
+            #expect(Array(buffer: again.body) == maps[0])
+        }
+    }
+}
