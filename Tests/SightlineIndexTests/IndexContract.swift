@@ -244,9 +244,9 @@ enum IndexContract {
     static func killedAddLeavesWholeTracks(_ location: String) async throws {
         let binary = try #require(Fixtures.binary, "the sightline executable was not built next to the test bundle")
         let dir = Fixtures.temporaryDirectory()
-        // 400 cameras of 15 tracks with 60 frames each: many transactions of 150 tracks.
+        // 600 cameras of 15 tracks with 60 frames each: many transactions of 150 tracks.
         var tracks: [Track] = []
-        for c in 0..<400 {
+        for c in 0..<600 {
             for k in 0..<15 {
                 tracks.append(Fixtures.track("t\(c)-\(k)", camera: "c\(c + 1)", start: 1 + 7 * k, frames: 60,
                                              from: (Double(100 + 30 * k), 900), step: (Double(k % 3) - 1, -12), turnAt: k % 4 == 0 ? 30 : nil, still: k % 5 == 0 ? 20 : 0))
@@ -255,21 +255,7 @@ enum IndexContract {
         let file = dir.appendingPathComponent("big.json")
         try Fixtures.writeTrackFile(tracks, to: file)
         let observer = try await open(location)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["index", "add", "--tracks", file.path, "--db", location, "--batch-size", "150"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        var seen = 0
-        while Date() < deadline {
-            seen = (try? await observer.stats().tracks) ?? 0
-            if seen > 0 || !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let process = try killAfterFirstCommit(binary, ["index", "add", "--tracks", file.path, "--db", location, "--batch-size", "150"])
         #expect(process.terminationReason == .uncaughtSignal, "the add finished before it could be killed; make the file bigger")
         let integrity = try await observer.integrity()
         #expect(integrity.isWhole, "\(integrity)")
@@ -286,5 +272,33 @@ enum IndexContract {
         #expect(try await observer.integrity().isWhole)
         #expect(try await observer.stats().tracks == tracks.count)
         try await observer.close()
+    }
+
+    /// Runs the tool and kills it with SIGKILL as soon as it reports its first committed
+    /// transaction on stderr. The watcher is a plain thread, so a busy test pool cannot delay it.
+    static func killAfterFirstCommit(_ binary: URL, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        let pipe = Pipe()
+        process.standardError = pipe
+        try process.run()
+        let pid = process.processIdentifier
+        let watcher = Thread {
+            var text = ""
+            while true {
+                let data = pipe.fileHandleForReading.availableData
+                if data.isEmpty { return }
+                text += String(decoding: data, as: UTF8.self)
+                if text.contains("tracks written") {
+                    kill(pid, SIGKILL)
+                    return
+                }
+            }
+        }
+        watcher.start()
+        process.waitUntilExit()
+        return process
     }
 }
