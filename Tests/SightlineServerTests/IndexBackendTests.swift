@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SightlineData
+import SightlineIndex
+import SightlineServer
+import Testing
+
+/// The API over the persistent index (SQLite) answers as it does over the in-memory ranking.
+struct IndexBackendTests {
+    static func sqliteBackend(_ tracks: [Track], framesRoot: String? = nil) async throws -> (IndexSearcher, URL) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sightline-server-\(UUID().uuidString).sqlite")
+        let index = try SQLiteIndex(path: file.path)
+        _ = try await index.add(tracks, options: AddOptions(framesRoot: framesRoot))
+        return (try await IndexSearcher(index: index), file)
+    }
+
+    @Test func sqliteIndexServesTheSameRankingAndTracks() async throws {
+        let (searcher, file) = try await Self.sqliteBackend(Fixture.tracks)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let memory = Application(router: SightlineServer(backend: Fixture.backend).router())
+        let indexed = Application(router: SightlineServer(backend: searcher).router())
+        let body = #"{"text": "A red sedan turns left.\nA car turning left.", "top": 3}"#
+        let expected = try await memory.test(.router) { try await $0.postJSON("/search", body).decoded(SearchResult.self) }
+        try await indexed.test(.router) { client in
+            let result = try await client.postJSON("/search", body).decoded(SearchResult.self)
+            #expect(result.hits.map(\.track) == expected.hits.map(\.track))
+            for (a, b) in zip(result.hits, expected.hits) {
+                #expect(abs(a.total - b.total) < 1e-6)
+            }
+            let detail = try await client.get("/tracks/left").decoded(TrackResult.self)
+            #expect(detail.camera == "S01/c001" && detail.boxes.count == 5 && detail.trajectory.turn == "left-turn")
+            #expect(try await client.get("/tracks/nope").status == .notFound)
+            let vocabulary = try JSONSerialization.jsonObject(with: Data(buffer: try await client.get("/vocabulary").body)) as? [String: [String]]
+            #expect(vocabulary?["cameras"] == ["S01/c001", "S01/c002"])
+        }
+    }
+
+    @Test(.enabled(if: SharedData.samplePresent, SharedData.sampleSkip))
+    func sqliteIndexWithFramesRendersThumbnails() async throws {
+        let tracks = try TrackFile.load(from: SharedData.sampleTracks)
+        let (searcher, file) = try await Self.sqliteBackend(tracks, framesRoot: SharedData.sampleFrames.path)
+        defer { try? FileManager.default.removeItem(at: file) }
+        try await Application(router: SightlineServer(backend: searcher).router()).test(.router) { client in
+            let response = try await client.get("/tracks/\(tracks[1].id)/thumbnail")
+            #expect(response.status == .ok)
+            #expect(pngSize(Array(buffer: response.body)) != nil)
+        }
+    }
+}
