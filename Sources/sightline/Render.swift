@@ -58,64 +58,82 @@ struct Render: AsyncParsableCommand {
     struct ContactSheetCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "contact-sheet",
-            abstract: "Colour and type predicted for every vehicle of a camera's MOT ground truth, drawn as a labelled grid.",
-            discussion: "With --labels (track_id = <camera folder>/<MOT id>, colour, colour_alt, type, type_alt), prints the accuracy against them; the EYE line is green where both match, amber where one matches only the alternative, red otherwise."
+            abstract: "Colour and type predicted for every vehicle of cameras' MOT ground truth, drawn as a labelled grid.",
+            discussion: """
+            Pass --gt and --camera once per camera. With --labels (track_id = <scene>/<camera>/<MOT id>, \
+            colour, colour_alt, type, type_alt), prints the accuracy against them; the EYE line is green where both match, \
+            amber where one matches only the alternative, red otherwise. With several cameras and the encoder, also prints \
+            how similar the appearance embeddings of the same MOT id seen by two cameras are, against different ids.
+            """
         )
 
-        @Option(help: "MOTChallenge gt.txt of the camera.") var gt: String
-        @Option(help: "Folder of the camera's frames (<frame>.jpg, six digits), relative to --frames-root.") var camera: String
+        @Option(help: "MOTChallenge gt.txt of a camera (repeat per camera).") var gt: [String]
+        @Option(help: "Folder of that camera's frames (<frame>.jpg, six digits), relative to --frames-root (repeat per camera).") var camera: [String]
         @Option(help: "Output PNG.") var out: String
         @Option(help: "Labels by eye to score the predictions against.") var labels: String?
         @Option(help: "Thumbnails per row.") var columns = 5
-        @Option(help: "Also write each vehicle's largest crop as <folder>/<MOT id>.png (for labelling by eye).") var cropsOut: String?
+        @Option(help: "Also write each vehicle's largest crop as <folder>/<camera>-<MOT id>.png (for labelling by eye).") var cropsOut: String?
         @OptionGroup var pixels: PixelOptions
 
-        func run() async throws {
-            let images = try pixels.requireImages()
+        func validate() throws {
+            guard !gt.isEmpty, gt.count == camera.count else { throw ValidationError("pass --gt and --camera once per camera, in pairs") }
+        }
+
+        /// One Track per MOT id of one camera, with the frame paths the frames root holds.
+        func vehicles(gt: String, camera: String) throws -> [(mot: Int, track: Track)] {
             let boxes = try MOTGroundTruth.load(from: URL(fileURLWithPath: gt))
             let prefix = camera.hasSuffix("/") ? String(camera.dropLast()) : camera
-            let tracks = try Dictionary(grouping: boxes, by: \.id).sorted { $0.key < $1.key }.map { id, rows in
+            return try Dictionary(grouping: boxes, by: \.id).sorted { $0.key < $1.key }.map { id, rows in
                 let sorted = rows.sorted { $0.frame < $1.frame }
                 let frames = try sorted.map { row in
                     let path = "\(prefix)/\(String(format: "%06d", row.frame)).jpg"
                     guard let ref = FrameRef(path: path) else { throw ValidationError("--camera \(camera): \(path) is not of the form .../S<scene>/c<camera>/img1/<frame>.jpg") }
                     return ref
                 }
-                return Track(id: "\(prefix.replacingOccurrences(of: "/img1", with: ""))/\(id)", frames: frames, boxes: sorted.map(\.box))
+                let camera = frames.first.map { "\($0.scene)/\($0.camera)" } ?? prefix
+                return (id, Track(id: "\(camera)/\(id)", frames: frames, boxes: sorted.map(\.box)))
             }
-            guard let first = tracks.first else { throw ValidationError("\(gt): no vehicles") }
-            let background = try images.background(camera: first.cameraKey, frames: tracks.flatMap(\.frames))
+        }
+
+        func run() async throws {
+            let images = try pixels.requireImages()
             let encoder = try pixels.describer.encoder()
             let truth = try labels.map { try CropLabel.load(from: URL(fileURLWithPath: $0)) } ?? []
             var colourTally = Tally(), typeTally = Tally()
             var tiles: [ContactSheet.Tile] = []
-            for (n, track) in tracks.enumerated() {
-                printError("vehicle \(n + 1)/\(tracks.count): \(track.id)")
-                let appearance = try images.appearance(of: track, background: background, encoder: encoder)
-                let colour = VehicleDescription.top(appearance.colours), type = VehicleDescription.top(appearance.types)
-                let largest = track.boxes.indices.max { track.boxes[$0].area < track.boxes[$1].area } ?? 0
-                let frame = try images.frame(track.frames[largest])
-                let crop = images.rect(track.boxes[largest], frameWidth: frame.width, frameHeight: frame.height, options: CropOptions()).map(frame.cropped)
-                var lines: [(text: String, colour: (UInt8, UInt8, UInt8))] = [
-                    ("ID \(track.id.split(separator: "/").last ?? "")", (200, 200, 200)),
-                    ("\(colour?.rawValue ?? "-") \(type?.rawValue ?? "-")", (255, 255, 255)),
-                ]
-                var verdict = ""
-                if let label = truth.first(where: { $0.trackID == track.id }) {
-                    if let c = label.colour { colourTally.add(predicted: colour, truth: c, alternative: label.colourAlt) }
-                    if encoder != nil, let t = label.type { typeTally.add(predicted: type, truth: t, alternative: label.typeAlt) }
-                    func hit<K: Equatable>(_ p: K?, _ truth: K?, _ alt: K?) -> Int { p == nil ? 0 : p == truth ? 2 : p == alt ? 1 : 0 }
-                    let verdicts = [hit(colour, label.colour, label.colourAlt)] + (encoder == nil ? [] : [hit(type, label.type, label.typeAlt)])
-                    let shade: (UInt8, UInt8, UInt8) = verdicts.allSatisfy { $0 == 2 } ? (90, 220, 90) : verdicts.allSatisfy { $0 >= 1 } ? (240, 190, 60) : (240, 90, 90)
-                    lines.append(("EYE \(label.colour?.rawValue ?? "-") \(label.type?.rawValue ?? "-")", shade))
-                    verdict = "  eye \(label.colour?.rawValue ?? "-")\(label.colourAlt.map { "/\($0.rawValue)" } ?? "") \(label.type?.rawValue ?? "-")\(label.typeAlt.map { "/\($0.rawValue)" } ?? "")"
-                }
-                print("\(track.id)  predicted \(colour?.rawValue ?? "-") \(type?.rawValue ?? "-")\(verdict)")
-                if let crop {
+            var embeddings: [(camera: Int, mot: Int, vector: [Float])] = []
+            for (c, (gtFile, folder)) in zip(gt, camera).enumerated() {
+                let vehicles = try vehicles(gt: gtFile, camera: folder)
+                guard let first = vehicles.first?.track else { continue }
+                let background = try images.background(camera: first.cameraKey, frames: vehicles.flatMap(\.track.frames))
+                for (n, (mot, track)) in vehicles.enumerated() {
+                    printError("\(first.cameraKey): vehicle \(n + 1)/\(vehicles.count)")
+                    let appearance = try images.appearance(of: track, background: background, encoder: encoder)
+                    if !appearance.embedding.isEmpty { embeddings.append((c, mot, appearance.embedding)) }
+                    let colour = VehicleDescription.top(appearance.colours), type = VehicleDescription.top(appearance.types)
+                    var lines: [(text: String, colour: (UInt8, UInt8, UInt8))] = [
+                        ("\(track.camera) ID \(mot)", (200, 200, 200)),
+                        ("\(colour?.rawValue ?? "-") \(type?.rawValue ?? "-")", (255, 255, 255)),
+                    ]
+                    var verdict = ""
+                    if let label = truth.first(where: { $0.trackID == track.id }) {
+                        if let c = label.colour { colourTally.add(predicted: colour, truth: c, alternative: label.colourAlt) }
+                        if encoder != nil, let t = label.type { typeTally.add(predicted: type, truth: t, alternative: label.typeAlt) }
+                        func hit<K: Equatable>(_ p: K?, _ truth: K?, _ alt: K?) -> Int { p == nil ? 0 : p == truth ? 2 : p == alt ? 1 : 0 }
+                        let verdicts = [hit(colour, label.colour, label.colourAlt)] + (encoder == nil ? [] : [hit(type, label.type, label.typeAlt)])
+                        let shade: (UInt8, UInt8, UInt8) = verdicts.allSatisfy { $0 == 2 } ? (90, 220, 90) : verdicts.allSatisfy { $0 >= 1 } ? (240, 190, 60) : (240, 90, 90)
+                        lines.append(("EYE \(label.colour?.rawValue ?? "-") \(label.type?.rawValue ?? "-")", shade))
+                        verdict = "  eye \(label.colour?.rawValue ?? "-")\(label.colourAlt.map { "/\($0.rawValue)" } ?? "") \(label.type?.rawValue ?? "-")\(label.typeAlt.map { "/\($0.rawValue)" } ?? "")"
+                    }
+                    print("\(track.id)  predicted \(colour?.rawValue ?? "-") \(type?.rawValue ?? "-")\(verdict)")
+                    let largest = track.boxes.indices.max { track.boxes[$0].area < track.boxes[$1].area } ?? 0
+                    let frame = try images.frame(track.frames[largest])
+                    guard let rect = images.rect(track.boxes[largest], frameWidth: frame.width, frameHeight: frame.height, options: CropOptions()) else { continue }
+                    let crop = frame.cropped(rect)
                     tiles.append(ContactSheet.Tile(image: crop, lines: lines))
                     if let cropsOut {
                         try FileManager.default.createDirectory(atPath: cropsOut, withIntermediateDirectories: true)
-                        try crop.writePNG(to: URL(fileURLWithPath: cropsOut).appendingPathComponent("\(track.id.split(separator: "/").last ?? "").png").path)
+                        try crop.writePNG(to: URL(fileURLWithPath: cropsOut).appendingPathComponent("\(track.camera)-\(mot).png").path)
                     }
                 }
             }
@@ -123,8 +141,33 @@ struct Render: AsyncParsableCommand {
                 print(colourTally.summary("colour"))
                 if encoder != nil { print(typeTally.summary("type")) }
             }
+            printCrossCameraSimilarity(embeddings)
             try ContactSheet(columns: columns).render(tiles).writePNG(to: out)
             printError("wrote \(out)")
+        }
+
+        /// Cosine of appearance embeddings between cameras: same MOT id (the same vehicle in
+        /// CityFlow's multi-camera ground truth) against different ids.
+        func printCrossCameraSimilarity(_ embeddings: [(camera: Int, mot: Int, vector: [Float])]) {
+            func cosine(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map(*).reduce(0, +) }
+            var same: [Float] = [], different: [Float] = []
+            for i in embeddings.indices {
+                for j in embeddings.indices where j > i && embeddings[j].camera != embeddings[i].camera {
+                    let c = cosine(embeddings[i].vector, embeddings[j].vector)
+                    if embeddings[i].mot == embeddings[j].mot { same.append(c) } else { different.append(c) }
+                }
+            }
+            var rankOne = 0, queries = 0
+            for a in embeddings {
+                let others = embeddings.filter { $0.camera != a.camera }
+                guard others.contains(where: { $0.mot == a.mot }) else { continue }
+                queries += 1
+                if others.max(by: { cosine(a.vector, $0.vector) < cosine(a.vector, $1.vector) })?.mot == a.mot { rankOne += 1 }
+            }
+            guard !same.isEmpty, !different.isEmpty else { return }
+            func mean(_ v: [Float]) -> Float { v.reduce(0, +) / Float(v.count) }
+            print(String(format: "embedding cosine across cameras: same vehicle %.3f (%d pairs), different vehicles %.3f (%d pairs); the nearest vehicle of the other camera is the same one for %d of %d",
+                         mean(same), same.count, mean(different), different.count, rankOne, queries))
         }
     }
 }
