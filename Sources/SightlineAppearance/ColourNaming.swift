@@ -8,7 +8,9 @@ import SightlinePixels
 /// (white balance); (2) pixels that look like that surrounding are background and dropped;
 /// (3) the rest vote for the nearest colour name in HSV, weighted towards the box centre where
 /// the body is; dark pixels (windows, tyres, shadows) vote for black at reduced weight, since
-/// every vehicle has some, and saturated pixels at increased weight.
+/// every vehicle has some, and saturated pixels at increased weight. A vehicle that waited long
+/// enough to be part of the camera's mean background matches it; when the background would mask
+/// most of the crop, the crop's own ring is used instead.
 public struct ColourNamer: Sendable {
     /// Share of the crop's width and height taken as the surrounding ring.
     public var ringShare = 0.08
@@ -19,6 +21,9 @@ public struct ColourNamer: Sendable {
     /// Weight of a saturated pixel's vote: grey paint yields few saturated pixels, so those
     /// that appear say more than a grey one does.
     public var chromaticWeight = 2.0
+    /// Share of the crop that may match the camera background before the background is taken
+    /// to show the vehicle itself and the ring is used instead.
+    public var maxBackgroundShare = 0.6
 
     public init() {}
 
@@ -30,6 +35,7 @@ public struct ColourNamer: Sendable {
         let cast = whiteBalance(crop: crop, background: reference)
         let ringBackground = reference == nil ? ringMedian(crop) : nil
         var votes: [VehicleColor: Double] = [:]
+        var masked = 0.0, considered = 0.0
         let w = crop.width, h = crop.height
         crop.pixels.withUnsafeBufferPointer { p in
             for y in 0..<h {
@@ -43,7 +49,11 @@ public struct ColourNamer: Sendable {
                     let bg: (Double, Double, Double)? = reference.map { ref in
                         (Double(ref.pixels[i]), Double(ref.pixels[i + 1]), Double(ref.pixels[i + 2]))
                     } ?? ringBackground
-                    if let bg, Self.distance((r, g, b), bg) < backgroundDistance { continue }
+                    considered += centrality
+                    if let bg, Self.distance((r, g, b), bg) < backgroundDistance {
+                        masked += centrality
+                        continue
+                    }
                     let colour = Self.name(r: r * cast.0, g: g * cast.1, b: b * cast.2)
                     let weight = switch colour {
                     case .black: darkWeight
@@ -53,6 +63,9 @@ public struct ColourNamer: Sendable {
                     votes[colour, default: 0] += centrality * weight
                 }
             }
+        }
+        if reference != nil, considered > 0, masked / considered > maxBackgroundShare {
+            return distribution(of: crop)
         }
         let total = votes.values.reduce(0, +)
         guard total > 0 else { return [:] }

@@ -15,10 +15,14 @@ public struct TrackAppearance: Sendable, Equatable, Codable {
         self.embedding = embedding
     }
 
-    /// Averages per-crop distributions; values are renormalised to sum to 1.
-    public static func average<K: Hashable>(_ distributions: [[K: Double]]) -> [K: Double] {
+    /// Averages per-crop distributions, each weighted by `weights` (equal when nil); values are
+    /// renormalised to sum to 1.
+    public static func average<K: Hashable>(_ distributions: [[K: Double]], weights: [Double]? = nil) -> [K: Double] {
         var sum: [K: Double] = [:]
-        for d in distributions { for (k, v) in d { sum[k, default: 0] += v } }
+        for (i, d) in distributions.enumerated() {
+            let weight = weights.map { i < $0.count ? $0[i] : 0 } ?? 1
+            for (k, v) in d { sum[k, default: 0] += weight * v }
+        }
         let total = sum.values.reduce(0, +)
         return total > 0 ? sum.mapValues { $0 / total } : [:]
     }
@@ -26,14 +30,14 @@ public struct TrackAppearance: Sendable, Equatable, Codable {
 
 extension TrackImages {
     /// Appearance of a track from its sampled crops (un-enlarged boxes, so the body fills the
-    /// crop): colour with the camera background masking the road when given, and, with an
-    /// encoder, body type and the mean embedding.
+    /// crop): colour with the camera background masking the road when given, larger (sharper)
+    /// crops counting more, and, with an encoder, body type and the mean embedding.
     public func appearance(of track: Track, background: RGBImage?, namer: ColourNamer = ColourNamer(),
                            encoder: VehicleEncoder? = nil) throws -> TrackAppearance {
         let crops = try self.crops(of: track, options: CropOptions())
         let colours = TrackAppearance.average(crops.map { c in
             namer.distribution(of: c.image, background: background?.cropped(c.rect))
-        })
+        }, weights: crops.map { Double($0.image.width * $0.image.height).squareRoot() })
         guard let encoder, !crops.isEmpty else { return TrackAppearance(colours: colours) }
         let encoded = encoder.encode(crops.map(\.image))
         return TrackAppearance(colours: colours, types: TrackAppearance.average(encoded.map(\.types)),

@@ -48,6 +48,23 @@ struct ColourNamingTests {
         #expect(d[.green] == 1)
     }
 
+    /// A vehicle that waited long enough to be in the mean background matches it everywhere:
+    /// the namer falls back to the crop's own ring instead of masking the body away.
+    @Test func vehicleInsideTheBackgroundIsStillNamed() {
+        let crop = Self.car((200, 30, 30))
+        let d = ColourNamer().distribution(of: crop, background: crop)
+        #expect(d.max { $0.value < $1.value }?.key == .red)
+        var strict = ColourNamer()
+        strict.maxBackgroundShare = 1
+        #expect(strict.distribution(of: crop, background: crop).isEmpty, "without the fallback every pixel is masked")
+    }
+
+    @Test func largerCropsCountMoreInATrack() {
+        let d = TrackAppearance.average([[VehicleColor.red: 1], [.blue: 1]], weights: [3, 1])
+        #expect(d[.red] == 0.75 && d[.blue] == 0.25)
+        #expect(TrackAppearance.average([[VehicleColor.red: 1], [.blue: 1]])[.red] == 0.5)
+    }
+
     @Test func emptyOrUniformCropGivesNoColour() {
         #expect(ColourNamer().distribution(of: RGBImage(width: 0, height: 0, pixels: [])).isEmpty)
         #expect(ColourNamer().distribution(of: Self.car((110, 110, 110))).isEmpty)
