@@ -1,10 +1,14 @@
 import COpenBLAS
+import Foundation
 
 /// Matrix products through OpenBLAS, one function per call shape.
 ///
 /// Every product in the engine goes through these functions so that the shapes
 /// and transpositions are written down once.
 enum BLAS {
+    /// Evaluated once before the first OpenBLAS call; see `BLASKernels.upgradeFallback`.
+    private static let kernels: Void = BLASKernels.upgradeFallback()
+
     /// C[m×n] = A[m×k] · B[k×n] (+ C when `accumulate`), all row-major with leading dimensions given.
     static func gemm(
         m: Int, n: Int, k: Int,
@@ -13,6 +17,7 @@ enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int,
         accumulate: Bool = false
     ) {
+        _ = kernels
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb),
                     accumulate ? 1 : 0, c, Int32(ldc))
@@ -25,6 +30,7 @@ enum BLAS {
         b: UnsafePointer<Float>, ldb: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        _ = kernels
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
                     0, c, Int32(ldc))
@@ -32,6 +38,45 @@ enum BLAS {
 
     /// Sets how many threads OpenBLAS may use for one product.
     static func setThreads(_ count: Int) {
+        _ = kernels
         openblas_set_num_threads(Int32(max(1, count)))
+    }
+}
+
+/// The CPU kernels a DYNAMIC_ARCH OpenBLAS runs.
+///
+/// OpenBLAS picks its kernels from the CPU model number and falls back to its SSE3
+/// "Prescott" kernels for models it predates (0.3.21 does not know Emerald Rapids), which
+/// makes every product several times slower. When that fallback is in effect, the CPU has
+/// the instructions of a known core and `OPENBLAS_CORETYPE` is unset, the selection is
+/// rerun with that core forced: what setting the variable before launch would have done.
+enum BLASKernels {
+    static func upgradeFallback() {
+        guard String(cString: openblas_get_corename()) == "Prescott",
+              ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
+              let core = core(flags: cpuFlags()),
+              let program = dlopen(nil, RTLD_NOW),
+              let quit = dlsym(program, "gotoblas_dynamic_quit"),
+              let initialise = dlsym(program, "gotoblas_dynamic_init") else { return }
+        typealias Entry = @convention(c) () -> Void
+        setenv("OPENBLAS_CORETYPE", core, 1)
+        unsafeBitCast(quit, to: Entry.self)()
+        unsafeBitCast(initialise, to: Entry.self)()
+        unsetenv("OPENBLAS_CORETYPE")
+    }
+
+    /// The fastest OpenBLAS x86-64 core type whose instructions all of `flags` provide.
+    static func core(flags: Set<Substring>) -> String? {
+        if flags.isSuperset(of: ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]) { return "SkylakeX" }
+        if flags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
+        return nil
+    }
+
+    /// The instruction-set flags Linux reports for the first CPU.
+    private static func cpuFlags() -> Set<Substring> {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              let colon = line.firstIndex(of: ":") else { return [] }
+        return Set(line[line.index(after: colon)...].split(separator: " "))
     }
 }
