@@ -103,49 +103,27 @@ extension SizeTerm: LinearScoreTerm {
 
 extension ColourTerm: LinearScoreTerm {
     public var featureNames: [String] { VehicleColor.allCases.map { "colour-\($0.rawValue)" } }
-    public var featureVersion: String { Self.tableVersion(Self.near) }
+    public var featureVersion: String { Self.similarity.version }
 
     /// The share of descriptions naming each colour.
     public func queryVector(_ query: QueryProfile) -> [Double] { VehicleColor.allCases.map { query.colors[$0] } }
 
-    /// For each colour c, the pixels' similarity-weighted agreement with c: sum of p(shown) * similarity(c, shown).
+    /// For each colour c, the pixels' similarity-weighted agreement with c.
     public func trackFeatures(_ track: Track, in gallery: Gallery) -> [Double] {
-        guard let seen = gallery.appearance[track.id]?.colours, !seen.isEmpty else {
-            return [Double](repeating: 0, count: VehicleColor.allCases.count)
-        }
-        return VehicleColor.allCases.map { asked in
-            var s = 0.0
-            for (shown, p) in seen { s += p * Self.similarity(asked, shown) }
-            return s
-        }
+        Self.similarity.features(seen: gallery.appearance[track.id]?.colours)
     }
 }
 
 extension TypeTerm: LinearScoreTerm {
     public var featureNames: [String] { BodyType.allCases.map { "type-\($0.rawValue)" } }
-    public var featureVersion: String { ColourTerm.tableVersion(Self.near) }
+    public var featureVersion: String { Self.similarity.version }
 
     /// The share of descriptions naming each body type.
     public func queryVector(_ query: QueryProfile) -> [Double] { BodyType.allCases.map { query.types[$0] } }
 
-    /// For each type b, sum of p(shown) * similarity(b, shown).
+    /// For each body type b, the pixels' similarity-weighted agreement with b.
     public func trackFeatures(_ track: Track, in gallery: Gallery) -> [Double] {
-        guard let seen = gallery.appearance[track.id]?.types, !seen.isEmpty else {
-            return [Double](repeating: 0, count: BodyType.allCases.count)
-        }
-        return BodyType.allCases.map { asked in
-            var s = 0.0
-            for (shown, p) in seen { s += p * Self.similarity(asked, shown) }
-            return s
-        }
-    }
-}
-
-extension ColourTerm {
-    /// A stable text of a similarity table, so that editing it changes the feature version.
-    static func tableVersion<K: RawRepresentable<String>>(_ table: [Set<K>: Double]) -> String {
-        table.map { pair, value in pair.map(\.rawValue).sorted().joined(separator: "~") + "=\(value)" }
-            .sorted().joined(separator: ",")
+        Self.similarity.features(seen: gallery.appearance[track.id]?.types)
     }
 }
 
