@@ -10,6 +10,8 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
     case notLinear(term: String)
     /// A location string that names no index.
     case badLocation(String)
+    /// No SQLite index file at this path.
+    case missing(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .notLinear(term):
             "score term '\(term)' is not a LinearScoreTerm, so the index cannot score it from stored features; use `sightline rank` for it"
         case let .badLocation(text): "'\(text)' is neither a SQLite file path nor a postgres:// URL"
+        case let .missing(path): "\(path): no index there; build one with `sightline index add --db \(path) --tracks ...`"
         }
     }
 }

@@ -42,13 +42,15 @@ enum MetaKey {
 }
 
 /// Opens the index a `--db` value names: a postgres:// or postgresql:// URL selects PostgreSQL,
-/// anything else is a SQLite file path (created when missing).
+/// anything else is a SQLite file path, created when missing only with `create` (so that a
+/// mistyped path given to a reading command fails instead of serving an empty index).
 public enum IndexLocation {
-    public static func open(_ location: String, layout: FeatureLayout = .standard) async throws -> any VehicleIndex {
+    public static func open(_ location: String, layout: FeatureLayout = .standard, create: Bool = false) async throws -> any VehicleIndex {
         if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
             return try await PostgresIndex(url: location, layout: layout)
         }
         guard !location.isEmpty else { throw IndexError.badLocation(location) }
+        guard create || FileManager.default.fileExists(atPath: location) else { throw IndexError.missing(location) }
         return try SQLiteIndex(path: location, layout: layout)
     }
 

@@ -56,11 +56,11 @@ extension Bench {
             if !db.hasPrefix("postgres") {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
             }
-            var index = try await IndexLocation.open(db)
+            var index = try await IndexLocation.open(db, create: true)
             if db.hasPrefix("postgres") {
                 try await index.drop()
                 try await index.close()
-                index = try await IndexLocation.open(db)
+                index = try await IndexLocation.open(db, create: true)
             }
             let clock = ContinuousClock()
             var built = 0

@@ -39,7 +39,7 @@ struct Index: AsyncParsableCommand {
         func run() async throws {
             let list = try TrackFile.load(from: URL(fileURLWithPath: tracks))
             let appearance = try pixels.appearance(of: list)
-            let index = try await IndexLocation.open(db)
+            let index = try await IndexLocation.open(db, create: true)
             let clock = ContinuousClock()
             let start = clock.now
             let options = AddOptions(

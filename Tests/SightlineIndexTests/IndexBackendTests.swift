@@ -30,6 +30,16 @@ import Testing
         try await IndexContract.concurrentWritersAgree(backend.freshLocation(), fresh: backend.freshLocation())
     }
     @Test func killedAddLeavesWholeTracks() async throws { try await IndexContract.killedAddLeavesWholeTracks(backend.freshLocation()) }
+
+    /// Reading commands must not create an empty index at a mistyped path.
+    @Test func openingAMissingFileFailsUnlessCreating() async throws {
+        let location = backend.freshLocation()
+        await #expect(throws: IndexError.missing(location)) { try await IndexLocation.open(location) }
+        #expect(!FileManager.default.fileExists(atPath: location))
+        let created = try await IndexLocation.open(location, create: true)
+        try await created.close()
+        #expect(FileManager.default.fileExists(atPath: location))
+    }
 }
 
 /// The same contract against PostgreSQL; skipped, with the reason, when no server is configured.

@@ -9,7 +9,7 @@ import Testing
 
 /// One test body per behaviour, run against every backend by `SQLiteIndexTests` and `PostgresIndexTests`.
 enum IndexContract {
-    static func open(_ location: String) async throws -> any VehicleIndex { try await IndexLocation.open(location) }
+    static func open(_ location: String) async throws -> any VehicleIndex { try await IndexLocation.open(location, create: true) }
 
     /// Adding the same tracks twice stores them once; adding a changed track replaces it and
     /// recomputes its camera.
