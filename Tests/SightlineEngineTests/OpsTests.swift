@@ -75,6 +75,44 @@ import Testing
         }
     }
 
+    /// The fused paths of an MBConv block (bias and ReLU6 of the expansion applied by the depthwise
+    /// convolution as it reads, residual added by the projection) against the separate passes, with
+    /// sentinels after each output to catch writes past its end.
+    @Test(arguments: [(3, 1, 13), (5, 2, 13), (3, 2, 6), (5, 1, 7)])
+    func fusedBlockPathsMatchSeparatePasses(kernel: Int, stride: Int, w: Int) {
+        let cin = 5, hidden = 7, h = 9
+        func bn(_ n: Int, seed: Int) -> BatchNormParameters {
+            BatchNormParameters(gamma: pseudoRandom(n, seed: seed).map { 1 + $0 / 2 }, beta: pseudoRandom(n, seed: seed + 1),
+                                mean: pseudoRandom(n, seed: seed + 2), variance: pseudoRandom(n, seed: seed + 3).map { 1 + abs($0) },
+                                epsilon: 1e-3)
+        }
+        let expand = Conv2D(weight: Tensor(shape: [hidden, cin, 1, 1], data: pseudoRandom(hidden * cin, seed: 6).map { $0 * 20 }),
+                            batchNorm: bn(hidden, seed: 7), stride: 1, depthwise: false, relu6: true)
+        let depthwise = Conv2D(weight: Tensor(shape: [hidden, 1, kernel, kernel], data: pseudoRandom(hidden * kernel * kernel, seed: 8)),
+                               batchNorm: bn(hidden, seed: 9), stride: stride, depthwise: true, relu6: true)
+        let project = Conv2D(weight: Tensor(shape: [cin, hidden, 1, 1], data: pseudoRandom(cin * hidden, seed: 10)),
+                             batchNorm: bn(cin, seed: 11), stride: 1, depthwise: false)
+        let (oh, ow) = depthwise.outputSize(height: h, width: w)
+        let sentinel: Float = 12345, tail = 16
+        let x = pseudoRandom(cin * h * w, seed: 12), skip = pseudoRandom(cin * oh * ow, seed: 13)
+        var scratch = [Float](repeating: 0, count: depthwise.scratchCount(height: h, width: w))
+        func run(_ count: Int, _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+            var out = [Float](repeating: sentinel, count: count + tail)
+            out.withUnsafeMutableBufferPointer { o in scratch.withUnsafeMutableBufferPointer { body(o.baseAddress!, $0.baseAddress!) } }
+            #expect(out[count...].allSatisfy { $0 == sentinel })
+            return Array(out[..<count])
+        }
+        let finished = run(hidden * h * w) { expand(x, height: h, width: w, into: $0, scratch: $1) }
+        let raw = run(hidden * h * w) { expand(x, height: h, width: w, into: $0, scratch: $1, finish: false) }
+        let separate = run(hidden * oh * ow) { depthwise(finished, height: h, width: w, into: $0, scratch: $1) }
+        let fused = run(hidden * oh * ow) { depthwise(raw, height: h, width: w, into: $0, scratch: $1, pending: expand) }
+        #expect(zip(separate, fused).allSatisfy { abs($0 - $1) < 1e-5 })
+        #expect(finished.contains(6) && finished.contains(0))
+        let projected = run(cin * oh * ow) { project(fused, height: oh, width: ow, into: $0, scratch: $1) }
+        let summed = run(cin * oh * ow) { project(fused, height: oh, width: ow, into: $0, scratch: $1, residual: skip) }
+        #expect(zip(zip(projected, skip), summed).allSatisfy { abs($0.0 + $0.1 - $1) < 1e-5 })
+    }
+
     @Test func samePaddingPutsOddPixelAfter() {
         let p = SamePadding(input: 224, kernel: 3, stride: 2)
         #expect(p.output == 112 && p.before == 0)

@@ -104,16 +104,17 @@ public struct EfficientNetLite: Sendable {
         var current = w.a, spare = w.b
         for block in blocks {
             var depthwiseInput = UnsafePointer(current)
+            var pending: Conv2D?
             if let expand = block.expand {
-                expand(current, height: height, width: width, into: spare, scratch: w.scratch, threads: threads)
+                expand(current, height: height, width: width, into: spare, scratch: w.scratch, threads: threads, finish: false)
                 depthwiseInput = UnsafePointer(spare)
+                pending = expand
             }
             let (outH, outW) = block.depthwise.outputSize(height: height, width: width)
-            depthwise(block.depthwise, depthwiseInput, height: height, width: width, into: w.c, workspace: w, threads: threads)
-            block.project(w.c, height: outH, width: outW, into: spare, scratch: w.scratch, threads: threads)
-            if block.residual {
-                for i in 0..<(block.project.outChannels * outH * outW) { spare[i] += current[i] }
-            }
+            depthwise(block.depthwise, depthwiseInput, height: height, width: width, pending: pending,
+                      into: w.c, workspace: w, threads: threads)
+            block.project(w.c, height: outH, width: outW, into: spare, scratch: w.scratch, threads: threads,
+                          residual: block.residual ? current : nil)
             swap(&current, &spare)
             (height, width) = (outH, outW)
         }
@@ -127,15 +128,15 @@ public struct EfficientNetLite: Sendable {
         }
         var logits = [Float](repeating: 0, count: 1000)
         features.withUnsafeBufferPointer { f in
-            logits.withUnsafeMutableBufferPointer { l in classifier(f.baseAddress!, rows: 1, into: l.baseAddress!) }
+            logits.withUnsafeMutableBufferPointer { l in classifier(f.baseAddress!, rows: 1, into: l.baseAddress!, threads: threads) }
         }
         return ImageEmbedding(features: features, logits: logits)
     }
 
-    private func depthwise(_ conv: Conv2D, _ input: UnsafePointer<Float>, height: Int, width: Int,
+    private func depthwise(_ conv: Conv2D, _ input: UnsafePointer<Float>, height: Int, width: Int, pending: Conv2D?,
                            into output: UnsafeMutablePointer<Float>, workspace w: Workspace, threads: Int) {
         guard threads > 1 else {
-            conv(input, height: height, width: width, into: output, scratch: w.scratch)
+            conv(input, height: height, width: width, into: output, scratch: w.scratch, pending: pending)
             return
         }
         let source = SendablePointer(UnsafeMutablePointer(mutating: input))
@@ -145,7 +146,7 @@ public struct EfficientNetLite: Sendable {
         Parallel.chunks(conv.outChannels, threads: threads) { start, end in
             let worker = start * threads / conv.outChannels
             conv(source.base, height: height, width: width, into: target.base,
-                 scratch: scratch.base + worker * perWorker, channels: start..<end)
+                 scratch: scratch.base + worker * perWorker, channels: start..<end, pending: pending)
         }
     }
 

@@ -60,237 +60,326 @@ struct Conv2D: Sendable {
     /// Scratch floats `callAsFunction` needs for an input of `height × width`.
     func scratchCount(height: Int, width: Int) -> Int {
         let out = outputSize(height: height, width: width)
-        if depthwise {
-            return (out.height * stride + kernel) * (out.width * stride + kernel + stride) + 16
-        }
+        let padded = (out.height * stride + kernel) * (out.width * stride + kernel + stride) + 16
+        if depthwise { return padded }
         if kernel == 1 && stride == 1 { return 0 }
-        return inChannels * kernel * kernel * out.height * out.width
+        return inChannels * kernel * kernel * out.height * out.width + padded
     }
 
-    /// Convolves `input` [inChannels × height × width] into `output` [outChannels × oh × ow], adding the folded bias.
+    /// Convolves `input` [inChannels × height × width] into `output` [outChannels × oh × ow], adding the folded bias
+    /// and, for a dense convolution, `residual` (an identity skip of the output's shape).
+    ///
+    /// A dense convolution with `finish` false leaves out the bias and ReLU6, for a depthwise consumer
+    /// to apply as it reads (`pending`): that saves a pass over the largest activations of an MBConv block.
     func callAsFunction(
         _ input: UnsafePointer<Float>, height: Int, width: Int,
         into output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-        channels: Range<Int>? = nil, threads: Int = 1
+        channels: Range<Int>? = nil, threads: Int = 1, finish: Bool = true, pending: Conv2D? = nil,
+        residual: UnsafePointer<Float>? = nil
     ) {
         weight.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
                 if depthwise {
                     depthwiseConvolution(input, height: height, width: width, weight: w.baseAddress!, bias: b.baseAddress!,
-                                         output: output, padded: scratch, channels: channels ?? 0..<outChannels)
+                                         output: output, padded: scratch, channels: channels ?? 0..<outChannels, pending: pending)
                 } else {
                     denseConvolution(input, height: height, width: width, weight: w.baseAddress!, bias: b.baseAddress!,
-                                     output: output, columns: scratch, threads: threads)
+                                     output: output, columns: scratch, threads: threads, finish: finish, residual: residual)
                 }
             }
         }
+    }
+
+    /// The bias and clamp range of this convolution's output channel `channel`.
+    func activation(channel: Int) -> BiasActivation {
+        BiasActivation(bias: bias[channel], relu6: relu6)
     }
 
     private func denseConvolution(
         _ input: UnsafePointer<Float>, height: Int, width: Int,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-        output: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>, threads: Int
+        output: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>, threads: Int, finish: Bool,
+        residual: UnsafePointer<Float>?
     ) {
         let padY = SamePadding(input: height, kernel: kernel, stride: stride)
         let padX = SamePadding(input: width, kernel: kernel, stride: stride)
-        let spatial = padY.output * padX.output
+        let outH = padY.output, outW = padX.output
+        let spatial = outH * outW
         let patch = inChannels * kernel * kernel
         var source = input
         if !(kernel == 1 && stride == 1) {
+            let phases = PhasePlanes(padY: padY, padX: padX, kernel: kernel, stride: stride)
+            let padded = columns + patch * spatial
             for c in 0..<inChannels {
-                for ky in 0..<kernel {
-                    for kx in 0..<kernel {
-                        let row = columns + ((c * kernel + ky) * kernel + kx) * spatial
-                        for oy in 0..<padY.output {
-                            let iy = oy * stride + ky - padY.before
-                            for ox in 0..<padX.output {
-                                let ix = ox * stride + kx - padX.before
-                                row[oy * padX.output + ox] = (iy >= 0 && iy < height && ix >= 0 && ix < width)
-                                    ? input[(c * height + iy) * width + ix] : 0
-                            }
-                        }
+                fillPhases(input + c * height * width, height: height, width: width, padY: padY, padX: padX,
+                           phases: phases, activation: .identity, into: padded)
+                for (t, offset) in phases.taps.enumerated() {
+                    let row = columns + (c * phases.taps.count + t) * spatial
+                    for oy in 0..<outH {
+                        (row + oy * outW).update(from: padded + (offset + oy * stride * phases.width), count: outW)
                     }
                 }
             }
             source = UnsafePointer(columns)
         }
-        let (a, b, c) = (SendablePointer(UnsafeMutablePointer(mutating: weight)),
-                         SendablePointer(UnsafeMutablePointer(mutating: source)), SendablePointer(output))
-        let biases = SendablePointer(UnsafeMutablePointer(mutating: bias))
+        let product = PointwiseProduct(weight: weight, bias: bias, input: source, residual: residual, output: output,
+                                       patch: patch, spatial: spatial, finish: finish, relu6: relu6)
         let outChannels = self.outChannels
         if spatial >= 256 {
             let blocks = spatial / 16
+            let step = max(16, Self.blockFloats / outChannels / 16 * 16)
             Parallel.chunks(blocks, threads: threads) { start, end in
-                let first = start * 16, last = end == blocks ? spatial : end * 16
-                // [outChannels × patch] · [patch × columns] -> [outChannels × columns] of [outChannels × spatial]
-                BLAS.gemm(m: outChannels, n: last - first, k: patch, a: a.base, lda: patch,
-                          b: b.base + first, ldb: spatial, c: c.base + first, ldc: spatial)
-                finish(c.base, bias: biases.base, channels: 0..<outChannels, columns: first..<last, spatial: spatial)
+                var first = start * 16
+                let last = end == blocks ? spatial : end * 16
+                while first < last {
+                    let next = min(last, first + step)
+                    product(channels: 0..<outChannels, columns: first..<next)
+                    first = next
+                }
             }
         } else {
             let blocks = max(1, outChannels / 8)
             Parallel.chunks(blocks, threads: threads) { start, end in
-                let first = start * 8, last = end == blocks ? outChannels : end * 8
-                // [channels × patch] · [patch × spatial] -> [channels × spatial] of [outChannels × spatial]
-                BLAS.gemm(m: last - first, n: spatial, k: patch, a: a.base + first * patch, lda: patch,
-                          b: b.base, ldb: spatial, c: c.base + first * spatial, ldc: spatial)
-                finish(c.base, bias: biases.base, channels: first..<last, columns: 0..<spatial, spatial: spatial)
+                product(channels: start * 8..<(end == blocks ? outChannels : end * 8), columns: 0..<spatial)
             }
         }
     }
 
-    /// Adds the folded bias and, when configured, clamps to [0, 6] in one pass over a block of the output.
-    private func finish(_ output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
-                        channels: Range<Int>, columns: Range<Int>, spatial: Int) {
-        for o in channels {
-            let row = output + o * spatial
-            let value = bias[o]
-            if relu6 {
-                for i in columns { row[i] = min(max(row[i] + value, 0), 6) }
-            } else {
-                for i in columns { row[i] += value }
-            }
-        }
-    }
+    /// Output floats per SGEMM call when columns are split, so that the bias, the product
+    /// and the activation pass over a block that stays in L2.
+    private static let blockFloats = 1 << 16
 
     /// Direct depthwise convolution. The zero-padded input plane is stored as `stride` column phases
     /// (column x goes to phase x mod stride) so every tap reads a contiguous run, which vectorises.
+    /// `pending` is the unfinished convolution that produced the input, whose bias and ReLU6 are applied on the way in.
     private func depthwiseConvolution(
         _ input: UnsafePointer<Float>, height: Int, width: Int,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-        output: UnsafeMutablePointer<Float>, padded: UnsafeMutablePointer<Float>, channels: Range<Int>
+        output: UnsafeMutablePointer<Float>, padded: UnsafeMutablePointer<Float>, channels: Range<Int>, pending: Conv2D?
     ) {
         let padY = SamePadding(input: height, kernel: kernel, stride: stride)
         let padX = SamePadding(input: width, kernel: kernel, stride: stride)
         let outH = padY.output, outW = padX.output
-        let k = kernel, s = stride
-        let paddedH = (outH &- 1) &* s &+ k
-        let phaseW = ((outW &- 1) &* s &+ k &+ s &- 1) / s
-        let phaseSize = paddedH &* phaseW
-        var taps = [Int](repeating: 0, count: k &* k)
-        for ky in 0..<k {
-            for kx in 0..<k { taps[ky &* k &+ kx] = (kx % s) &* phaseSize &+ ky &* phaseW &+ kx / s }
+        let phases = PhasePlanes(padY: padY, padX: padX, kernel: kernel, stride: stride)
+        let perRow = (outW + 7) / 8
+        var sources = [Int](), targets = [Int]()
+        for oy in 0..<outH {
+            for x in 0..<perRow {
+                sources.append(oy * stride * phases.width + x * 8)
+                targets.append(oy * outW + x * 8)
+            }
         }
-        let line = UnsafeMutablePointer<Float>.allocate(capacity: outW &+ 8)
-        defer { line.deallocate() }
-        taps.withUnsafeBufferPointer { taps in
-            for c in channels {
-                fillPhases(input + (c &* height &* width), height: height, width: width, padY: padY, padX: padX,
-                           paddedH: paddedH, phaseW: phaseW, into: padded)
-                let out = output + (c &* outH &* outW)
-                for oy in 0..<outH {
-                    depthwiseRow(padded + (oy &* s &* phaseW), taps: taps, weight: weight + (c &* k &* k), bias: bias[c],
-                                 width: outW, into: line)
-                    let dst = out + (oy &* outW)
-                    if relu6 {
-                        for i in 0..<outW { dst[i] = min(max(line[i], 0), 6) }
-                    } else {
-                        dst.update(from: line, count: outW)
+        let k = kernel, plane = outH &* outW
+        let whole = targets.prefix { $0 + 8 <= plane }.count
+        let clamp = BiasActivation(bias: 0, relu6: relu6)
+        phases.taps.withUnsafeBufferPointer { taps in
+            sources.withUnsafeBufferPointer { sources in
+                targets.withUnsafeBufferPointer { targets in
+                    for c in channels {
+                        fillPhases(input + (c &* height &* width), height: height, width: width, padY: padY, padX: padX,
+                                   phases: phases, activation: pending?.activation(channel: c) ?? .identity, into: padded)
+                        depthwisePlane(padded, taps: taps, weight: weight + (c &* k &* k), bias: bias[c],
+                                       sources: sources, targets: targets, whole: whole, rowWidth: outW, clamp: clamp,
+                                       into: output + (c &* plane))
                     }
                 }
             }
         }
     }
 
-    /// Writes one zero-padded input plane as `stride` column phases.
+    /// Writes one input plane, zero-padded, as column phases, passing each value through `activation`.
+    /// Only the padding is zeroed; everything else is overwritten.
     private func fillPhases(
         _ plane: UnsafePointer<Float>, height: Int, width: Int, padY: SamePadding, padX: SamePadding,
-        paddedH: Int, phaseW: Int, into padded: UnsafeMutablePointer<Float>
+        phases: PhasePlanes, activation: BiasActivation, into padded: UnsafeMutablePointer<Float>
     ) {
-        let s = stride
-        let phaseSize = paddedH &* phaseW
-        padded.initialize(repeating: 0, count: s &* phaseSize)
-        let rows = min(height, paddedH &- padY.before)
-        let columns = min(width, phaseW &* s &- padX.before)
-        for y in 0..<rows {
-            let source = plane + (y &* width)
-            let row = (y &+ padY.before) &* phaseW
-            if s == 1 {
-                (padded + (row &+ padX.before)).update(from: source, count: min(columns, phaseW &- padX.before))
-                continue
-            }
-            if s == 2 {
-                deinterleave(source, count: columns, before: padX.before, phaseW: phaseW,
-                             into: padded + row, phaseSize: phaseSize)
-                continue
-            }
-            for phase in 0..<s {
-                let target = padded + (phase &* phaseSize &+ row)
-                var px = phase
-                while px < padX.before { px &+= s }
-                var column = px / s
-                var x = px &- padX.before
-                while x < columns && column < phaseW {
-                    target[column] = source[x]
+        let s = stride, before = padX.before, phaseW = phases.width
+        let rows = min(height, phases.height &- padY.before)
+        let below = (padY.before &+ rows) &* phaseW
+        for phase in 0..<s {
+            let target = padded + phase &* phases.size
+            let first = min(phaseW, (before &- phase &+ s &- 1) / s)
+            let last = max(first, min(phaseW, (before &+ width &- 1 &- phase) / s &+ 1))
+            target.initialize(repeating: 0, count: padY.before &* phaseW)
+            (target + below).initialize(repeating: 0, count: phases.size &- below)
+            for y in 0..<rows {
+                let row = target + (y &+ padY.before) &* phaseW
+                zeroPadding(row, count: first)
+                zeroPadding(row + last, count: phaseW &- last)
+                let source = plane + (y &* width &+ phase &- before)
+                var column = first
+                if s == 1 {
+                    while column &+ 8 <= last {
+                        let v = UnsafeRawPointer(source + column).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(row + column).storeBytes(of: activation(v), as: SIMD8<Float>.self)
+                        column &+= 8
+                    }
+                } else if s == 2 {
+                    while column &+ 8 <= last && 2 &* column &+ phase &- before &+ 16 <= width {
+                        let v = UnsafeRawPointer(source + 2 &* column).loadUnaligned(as: SIMD16<Float>.self)
+                        UnsafeMutableRawPointer(row + column).storeBytes(of: activation(v.evenHalf), as: SIMD8<Float>.self)
+                        column &+= 8
+                    }
+                }
+                while column < last {
+                    row[column] = activation(source[s &* column])
                     column &+= 1
-                    x &+= s
                 }
             }
         }
     }
 
-    /// Splits one padded row into its even and odd columns (stride-2 phases), sixteen source values at a time.
-    private func deinterleave(_ source: UnsafePointer<Float>, count: Int, before: Int, phaseW: Int,
-                              into row: UnsafeMutablePointer<Float>, phaseSize: Int) {
-        let evens = row + ((before & 1) &* phaseSize &+ before >> 1)
-        let odds = row + (((before &+ 1) & 1) &* phaseSize &+ (before &+ 1) >> 1)
-        var j = 0
-        while 2 &* j &+ 16 <= count {
-            let v = UnsafeRawPointer(source + 2 &* j).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(evens + j).storeBytes(of: v.evenHalf, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(odds + j).storeBytes(of: v.oddHalf, as: SIMD8<Float>.self)
-            j &+= 8
-        }
-        var x = 2 &* j
-        while x < count {
-            let px = x &+ before
-            if px >> 1 < phaseW { row[(px & 1) &* phaseSize &+ px >> 1] = source[x] }
-            x &+= 1
+    /// Zeroes `count` values at `start`; a short run is one eight-wide store, whose excess the caller
+    /// overwrites afterwards or leaves in slack.
+    @inline(__always)
+    private func zeroPadding(_ start: UnsafeMutablePointer<Float>, count: Int) {
+        if count <= 8 {
+            UnsafeMutableRawPointer(start).storeBytes(of: SIMD8<Float>(), as: SIMD8<Float>.self)
+        } else {
+            start.initialize(repeating: 0, count: count)
         }
     }
 
-    /// One output row of `width` values (rounded up to 8) from the phase planes at `origin`:
-    /// four vectors at a time with independent FMA chains, then single vectors with two chains.
-    private func depthwiseRow(
-        _ origin: UnsafeMutablePointer<Float>, taps: UnsafeBufferPointer<Int>, weight w: UnsafePointer<Float>,
-        bias value: Float, width: Int, into line: UnsafeMutablePointer<Float>
+    /// One output plane from the phase planes at `padded`, as eight-wide vectors taken row after row
+    /// (`sources` and `targets` hold their offsets) and computed four at a time in independent FMA chains.
+    /// The first `whole` vectors end inside the plane and are stored whole, what overhangs a row being
+    /// overwritten by the rows after it; the rest are stored lane by lane, up to the end of their row.
+    private func depthwisePlane(
+        _ padded: UnsafeMutablePointer<Float>, taps: UnsafeBufferPointer<Int>, weight w: UnsafePointer<Float>, bias: Float,
+        sources: UnsafeBufferPointer<Int>, targets: UnsafeBufferPointer<Int>, whole: Int, rowWidth: Int,
+        clamp: BiasActivation, into out: UnsafeMutablePointer<Float>
     ) {
-        let count = taps.count
-        var ox = 0
-        while ox &+ 24 < width {
-            var s0 = SIMD8<Float>(repeating: value), s1 = s0, s2 = s0, s3 = s0
+        let count = taps.count, perRow = (rowWidth &+ 7) >> 3
+        var v = 0
+        while v &+ 4 <= whole {
+            let p0 = UnsafeRawPointer(padded + sources[v]), p1 = UnsafeRawPointer(padded + sources[v &+ 1])
+            let p2 = UnsafeRawPointer(padded + sources[v &+ 2]), p3 = UnsafeRawPointer(padded + sources[v &+ 3])
+            var s0 = SIMD8<Float>(repeating: bias), s1 = s0, s2 = s0, s3 = s0
             for tap in 0..<count {
-                let src = UnsafeRawPointer(origin + (taps[tap] &+ ox))
+                let offset = taps[tap] &* 4
                 let t = SIMD8<Float>(repeating: w[tap])
-                s0 = s0.addingProduct(src.loadUnaligned(as: SIMD8<Float>.self), t)
-                s1 = s1.addingProduct(src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self), t)
-                s2 = s2.addingProduct(src.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self), t)
-                s3 = s3.addingProduct(src.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self), t)
+                s0 = s0.addingProduct(p0.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self), t)
+                s1 = s1.addingProduct(p1.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self), t)
+                s2 = s2.addingProduct(p2.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self), t)
+                s3 = s3.addingProduct(p3.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self), t)
             }
-            let target = UnsafeMutableRawPointer(line + ox)
-            target.storeBytes(of: s0, as: SIMD8<Float>.self)
-            target.storeBytes(of: s1, toByteOffset: 32, as: SIMD8<Float>.self)
-            target.storeBytes(of: s2, toByteOffset: 64, as: SIMD8<Float>.self)
-            target.storeBytes(of: s3, toByteOffset: 96, as: SIMD8<Float>.self)
-            ox &+= 32
+            UnsafeMutableRawPointer(out + targets[v]).storeBytes(of: clamp(s0), as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(out + targets[v &+ 1]).storeBytes(of: clamp(s1), as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(out + targets[v &+ 2]).storeBytes(of: clamp(s2), as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(out + targets[v &+ 3]).storeBytes(of: clamp(s3), as: SIMD8<Float>.self)
+            v &+= 4
         }
-        while ox < width {
-            var even = SIMD8<Float>(repeating: value), odd = SIMD8<Float>()
+        while v < sources.count {
+            let p = UnsafeRawPointer(padded + sources[v])
+            var even = SIMD8<Float>(repeating: bias), odd = SIMD8<Float>()
             var tap = 0
             while tap &+ 1 < count {
-                even = even.addingProduct(UnsafeRawPointer(origin + (taps[tap] &+ ox)).loadUnaligned(as: SIMD8<Float>.self),
+                even = even.addingProduct(p.loadUnaligned(fromByteOffset: taps[tap] &* 4, as: SIMD8<Float>.self),
                                           SIMD8(repeating: w[tap]))
-                odd = odd.addingProduct(UnsafeRawPointer(origin + (taps[tap &+ 1] &+ ox)).loadUnaligned(as: SIMD8<Float>.self),
+                odd = odd.addingProduct(p.loadUnaligned(fromByteOffset: taps[tap &+ 1] &* 4, as: SIMD8<Float>.self),
                                         SIMD8(repeating: w[tap &+ 1]))
                 tap &+= 2
             }
             if tap < count {
-                even = even.addingProduct(UnsafeRawPointer(origin + (taps[tap] &+ ox)).loadUnaligned(as: SIMD8<Float>.self),
+                even = even.addingProduct(p.loadUnaligned(fromByteOffset: taps[tap] &* 4, as: SIMD8<Float>.self),
                                           SIMD8(repeating: w[tap]))
             }
-            UnsafeMutableRawPointer(line + ox).storeBytes(of: even + odd, as: SIMD8<Float>.self)
-            ox &+= 8
+            let result = clamp(even + odd)
+            let target = out + targets[v]
+            if v < whole {
+                UnsafeMutableRawPointer(target).storeBytes(of: result, as: SIMD8<Float>.self)
+            } else {
+                for i in 0..<min(8, rowWidth &- (v % perRow) &* 8) { target[i] = result[i] }
+            }
+            v &+= 1
         }
+    }
+}
+
+/// One block of a convolution as a matrix product, output = W · input (+ bias + residual, then ReLU6 when finished).
+///
+/// The bias and residual are written first and SGEMM accumulates onto them, which spares
+/// OpenBLAS's own pass zeroing the output.
+struct PointwiseProduct: @unchecked Sendable {
+    let weight: UnsafePointer<Float>
+    let bias: UnsafePointer<Float>
+    let input: UnsafePointer<Float>
+    let residual: UnsafePointer<Float>?
+    let output: UnsafeMutablePointer<Float>
+    let patch: Int
+    let spatial: Int
+    let finish: Bool
+    let relu6: Bool
+
+    /// Computes rows `channels`, columns `columns` of the [outChannels × spatial] output.
+    func callAsFunction(channels: Range<Int>, columns: Range<Int>) {
+        let n = columns.count
+        if finish {
+            for o in channels {
+                let row = output + (o * spatial + columns.lowerBound)
+                if let residual {
+                    let skip = residual + (o * spatial + columns.lowerBound)
+                    for i in 0..<n { row[i] = skip[i] + bias[o] }
+                } else {
+                    row.initialize(repeating: bias[o], count: n)
+                }
+            }
+        }
+        // [channels × patch] · [patch × columns] -> [channels × columns] of [outChannels × spatial]
+        BLAS.gemm(m: channels.count, n: n, k: patch, a: weight + channels.lowerBound * patch, lda: patch,
+                  b: input + columns.lowerBound, ldb: spatial,
+                  c: output + (channels.lowerBound * spatial + columns.lowerBound), ldc: spatial, accumulate: finish)
+        guard finish && relu6 else { return }
+        for o in channels {
+            let row = output + (o * spatial + columns.lowerBound)
+            for i in 0..<n { row[i] = min(max(row[i], 0), 6) }
+        }
+    }
+}
+
+/// Layout of a zero-padded input plane split into `stride` column phases, and the offset of each
+/// k×k tap within it, so that tap (ky, kx) of output row 0 starts at `taps[ky·k + kx]`.
+struct PhasePlanes {
+    let height: Int
+    let width: Int
+    let size: Int
+    let taps: [Int]
+
+    init(padY: SamePadding, padX: SamePadding, kernel k: Int, stride s: Int) {
+        height = (padY.output - 1) * s + k
+        width = ((padX.output - 1) * s + k + s - 1) / s
+        size = height * width
+        var taps = [Int](repeating: 0, count: k * k)
+        for ky in 0..<k {
+            for kx in 0..<k { taps[ky * k + kx] = (kx % s) * size + ky * width + kx / s }
+        }
+        self.taps = taps
+    }
+}
+
+/// x ↦ min(max(x + bias, lower), upper): a folded bias followed by ReLU6 or by no activation.
+struct BiasActivation {
+    let bias: Float
+    let lower: Float
+    let upper: Float
+
+    init(bias: Float, relu6: Bool) {
+        self.bias = bias
+        lower = relu6 ? 0 : -.infinity
+        upper = relu6 ? 6 : .infinity
+    }
+
+    static let identity = BiasActivation(bias: 0, relu6: false)
+
+    @inline(__always)
+    func callAsFunction(_ x: Float) -> Float { min(max(x + bias, lower), upper) }
+
+    @inline(__always)
+    func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        var y = x + bias
+        y.replace(with: lower, where: y .< lower)
+        y.replace(with: upper, where: y .> upper)
+        return y
     }
 }
 

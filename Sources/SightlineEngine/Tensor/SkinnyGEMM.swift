@@ -22,7 +22,7 @@ enum SkinnyGEMM {
                 r &+= 2
             }
             if r < m {
-                for j in 0..<4 { c[r &* ldc &+ o &+ j] = dot(a + r &* lda, b + (o &+ j) &* ldb, k) }
+                block1x4(k: k, a: a + r &* lda, b: b + o &* ldb, ldb: ldb, c: c + (r &* ldc &+ o))
             }
             o &+= 4
         }
@@ -66,6 +66,27 @@ enum SkinnyGEMM {
             c[j] = t[j]
             c[ldc &+ j] = t[4 &+ j]
         }
+    }
+
+    /// One row of A against four rows of B, in four independent FMA chains.
+    @inline(__always)
+    private static func block1x4(k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
+                                 c: UnsafeMutablePointer<Float>) {
+        let b0 = b, b1 = b + ldb, b2 = b + 2 &* ldb, b3 = b + 3 &* ldb
+        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
+        var i = 0
+        while i &+ 8 <= k {
+            let x = load(a + i)
+            s0 = s0.addingProduct(x, load(b0 + i)); s1 = s1.addingProduct(x, load(b1 + i))
+            s2 = s2.addingProduct(x, load(b2 + i)); s3 = s3.addingProduct(x, load(b3 + i))
+            i &+= 8
+        }
+        var t0 = s0.sum(), t1 = s1.sum(), t2 = s2.sum(), t3 = s3.sum()
+        while i < k {
+            t0 += a[i] * b0[i]; t1 += a[i] * b1[i]; t2 += a[i] * b2[i]; t3 += a[i] * b3[i]
+            i &+= 1
+        }
+        c[0] = t0; c[1] = t1; c[2] = t2; c[3] = t3
     }
 
     @inline(__always)
