@@ -62,10 +62,11 @@ struct Search: AsyncParsableCommand {
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             print(String(decoding: try encoder.encode(hits), as: UTF8.self))
         } else {
+            let width = hits.flatMap(\.contributions).map(\.term.count).max() ?? 0
             for (rank, hit) in hits.enumerated() {
                 print(String(format: "%2d  %@  %@  %.4f", rank + 1, hit.track, hit.camera, hit.total))
                 for c in hit.contributions {
-                    print(String(format: "      %@ %+.4f = %.2f x %.4f  %@", c.term.padding(toLength: 9, withPad: " ", startingAt: 0),
+                    print(String(format: "      %@ %+.4f = %.2f x %.4f  %@", c.term.padding(toLength: width, withPad: " ", startingAt: 0),
                                  c.value, c.weight, c.score, c.reason))
                 }
             }

@@ -61,17 +61,22 @@ public struct ModelStore: Sendable, Equatable {
     }
 
     /// Resolves the root from an explicit folder, then the environment, then `models/` in the
-    /// nearest ancestor of the working directory that holds `Package.swift`.
+    /// nearest ancestor holding `Package.swift` of the working directory, then of the executable
+    /// (so `.build/release/sightline` finds the checkout's weights from any folder).
     public init(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
         if let explicit { self.root = explicit; return }
         if let fromEnvironment = environment["SIGHTLINE_MODELS"], !fromEnvironment.isEmpty { self.root = fromEnvironment; return }
-        var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        while directory.path != "/" {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-                self.root = directory.appendingPathComponent("models").path
-                return
+        let starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                      Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent()].compactMap { $0 }
+        for start in starts {
+            var directory = start
+            while directory.path != "/" {
+                if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+                    self.root = directory.appendingPathComponent("models").path
+                    return
+                }
+                directory.deleteLastPathComponent()
             }
-            directory.deleteLastPathComponent()
         }
         self.root = "models"
     }
