@@ -59,6 +59,18 @@ struct BrowserTests {
                 #expect(title == expected.first)
                 let detailShot = Self.screenshot.deletingPathExtension().appendingPathExtension("detail.png")
                 try await driver.screenshot(session).write(to: detailShot)
+
+                // The address bar holds the query: opening it again shows the same ranking.
+                let shared = try #require(try await driver.execute(session, "return location.href") as? String)
+                #expect(shared.contains("?q="))
+                try await driver.navigate(session, to: shared)
+                try await driver.wait(session, for: "the results of the shared address",
+                    "return document.getElementById('results').dataset.state === 'done'")
+                let reopened = try await driver.execute(session,
+                    "return [...document.querySelectorAll('#results .card')].map(c => c.dataset.track)") as? [String]
+                #expect(reopened == shown)
+                let refilled = try await driver.execute(session, "return document.getElementById('query').value") as? String
+                #expect(refilled == typed)
             }
         } catch {
             await driver.deleteSession(session)

@@ -76,6 +76,7 @@ async function search() {
   const results = $("results");
   results.dataset.state = "loading";
   setStatus("Searching…");
+  history.replaceState(null, "", `?q=${encodeURIComponent(text)}`);
   const body = { text, top: Number($("top").value) };
   if ($("camera").value) body.cameras = [$("camera").value];
   if (state.colours.size) body.colours = [...state.colours];
@@ -239,4 +240,7 @@ $("camera").addEventListener("change", () => { if ($("query").value.trim()) sear
 $("detail-close").addEventListener("click", closeDetail);
 $("detail").addEventListener("click", (e) => { if (e.target === $("detail")) closeDetail(); });
 document.addEventListener("keydown", (e) => { if (e.key === "Escape") closeDetail(); });
-loadVocabulary();
+loadVocabulary().then(() => {
+  const q = new URLSearchParams(location.search).get("q");
+  if (q) { $("query").value = q; search(); }
+});
