@@ -142,7 +142,7 @@ struct Render: AsyncParsableCommand {
                 if encoder != nil { print(typeTally.summary("type")) }
             }
             printCrossCameraSimilarity(embeddings)
-            try ContactSheet(columns: columns).render(tiles).writePNG(to: out)
+            try ContactSheet(columns: columns, cell: 240).render(tiles).writePNG(to: out)
             printError("wrote \(out)")
         }
 
