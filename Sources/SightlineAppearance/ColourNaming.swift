@@ -27,6 +27,13 @@ public struct ColourNamer: Sendable {
 
     public init() {}
 
+    /// The method and its settings in words, recorded by an index so that it refuses colours
+    /// named another way; change it with any change to how colours are named.
+    public var settings: String {
+        "colour-namer 2 ring \(ringShare) background-distance \(backgroundDistance) dark \(darkWeight) "
+            + "chromatic \(chromaticWeight) max-background \(maxBackgroundShare), tracks weighted by sqrt crop area"
+    }
+
     /// The colour distribution of `crop`. `background`, when given, is the same rectangle of the
     /// camera's background image.
     public func distribution(of crop: RGBImage, background: RGBImage? = nil) -> [VehicleColor: Double] {

@@ -126,9 +126,7 @@ struct Index: AsyncParsableCommand {
 extension PixelOptions {
     /// Names the pixel model and settings, so an index refuses colours from other ones.
     var modelDescription: String {
-        let n = ColourNamer()
-        return "colour-namer ring \(n.ringShare) background-distance \(n.backgroundDistance) dark \(n.darkWeight) chromatic \(n.chromaticWeight); "
-            + "samples \(samples); background \(backgroundFrames) frames \(backgroundMethod); "
+        "\(ColourNamer().settings); samples \(samples); background \(backgroundFrames) frames \(backgroundMethod); "
             + (describer.colourOnly ? "no type model" : "types efficientnet-\(describer.variant)\(describer.squarePad ? " square-pad" : "")")
     }
 }
