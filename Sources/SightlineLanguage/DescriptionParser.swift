@@ -518,6 +518,11 @@ struct Reading {
                     var end = d
                     if cue(d + 1) == .turnVerb { end = d + 1 }
                     add(left ? .leftTurn : .rightTurn, i, end)
+                    // "turns left and right": the second direction is a second turn.
+                    if end + 1 < items.count, ["and", "then"].contains(items[end + 1].words),
+                       let (d2, left2) = direction(after: end + 1, gap: ["then"], limit: 2), left2 != left {
+                        add(left2 ? .leftTurn : .rightTurn, d2, d2)
+                    }
                 }
             case .left, .right:
                 if cue(i + 1) == .turnVerb { add(c == .left ? .leftTurn : .rightTurn, i, i + 1) }

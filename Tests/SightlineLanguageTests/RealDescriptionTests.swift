@@ -46,6 +46,8 @@ let realDescriptions: [Expected] = [
     Expected(text: "Black color small car goes straight.", color: .black, size: .small, motions: [.straight]),
     // body types, truck kinds and synonyms
     Expected(text: "A silver cross-over takes a left turn.", color: .silver, type: .suv, motions: [.leftTurn]),
+    Expected(text: "Grey suv going left.", color: .gray, type: .suv, motions: [.leftTurn]),
+    Expected(text: "A silver Jeep runs down the street and turns left and right along the street.", color: .silver, type: .suv, motions: [.leftTurn, .rightTurn], places: [.street]),
     Expected(text: "A white pickup truck runs straight and is followed by another pick-up truck.", color: .white, type: .pickup, motions: [.straight], relations: [Rel(.followedBy, nil, .pickup)]),
     Expected(text: "A semi-truck following behind another semi.", type: .truck, truck: .semi, relations: [Rel(.following, nil, .truck)]),
     Expected(text: "A large tractor-trailer is driving straight.", type: .truck, truck: .tractor, size: .large, motions: [.straight]),
