@@ -52,6 +52,29 @@ public final class IndexSearcher: SearchBackend, @unchecked Sendable {
         return true
     }
 
+    /// What one `watch` check did.
+    public enum RefreshEvent: Sendable {
+        case reloaded(tracks: Int)
+        case failed(String)
+    }
+
+    /// Refreshes every `interval` until the calling task is cancelled, so a search node follows
+    /// writes made by ingest workers. A failed check keeps the loaded vectors and tries again.
+    public func watch(every interval: Duration, report: @Sendable (RefreshEvent) -> Void = { _ in }) async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            do {
+                if try await refresh() { report(.reloaded(tracks: snapshot.count)) }
+            } catch {
+                report(.failed(String(describing: error)))
+            }
+        }
+    }
+
     /// The descriptions of a request: one per non-empty line.
     public static func descriptions(of text: String) -> [String] {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -25,6 +25,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).")
     var port = 8080
 
+    @Option(help: "With --db: seconds between checks for tracks other processes wrote (0: never reload).")
+    var refreshSeconds = 5.0
+
     @OptionGroup var ranking: RankingOptions
 
     @OptionGroup(title: "Pixels (with --tracks: thumbnails, motion maps, colour and type from the frames)")
@@ -33,6 +36,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (db == nil) != (tracks == nil) else { throw ValidationError("give exactly one of --db and --tracks") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard refreshSeconds >= 0, refreshSeconds.isFinite else { throw ValidationError("--refresh-seconds must be 0 or more") }
         if db != nil, pixels.framesRoot != nil {
             throw ValidationError("--frames-root goes with --tracks; an index keeps the frames root it was built with")
         }
@@ -40,8 +44,20 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let backend: any SearchBackend
+        var watcher: Task<Void, Never>?
         if let db {
-            backend = try await IndexSearcher(index: try await IndexLocation.open(db), ranker: try ranking.ranker())
+            let searcher = try await IndexSearcher(index: try await IndexLocation.open(db), ranker: try ranking.ranker())
+            if refreshSeconds > 0 {
+                watcher = Task {
+                    await searcher.watch(every: .milliseconds(Int(refreshSeconds * 1000))) { event in
+                        switch event {
+                        case let .reloaded(count): printError("sightline: index changed; serving \(count) tracks")
+                        case let .failed(reason): printError("sightline: could not check the index for changes: \(reason)")
+                        }
+                    }
+                }
+            }
+            backend = searcher
         } else if let tracks {
             let list = try TrackFile.load(from: URL(fileURLWithPath: tracks))
             backend = MemoryBackend(tracks: list, framesRoot: pixels.framesRoot, appearance: try pixels.appearance(of: list),
@@ -51,6 +67,7 @@ struct Serve: AsyncParsableCommand {
         }
         let configuration = ServerConfiguration(host: host, port: port, cacheDirectory: URL(fileURLWithPath: pixels.cache))
         let server = SightlineServer(backend: backend, configuration: configuration)
+        defer { watcher?.cancel() }
         try await server.run { port in
             printError("sightline: serving http://\(host):\(port)/")
         }

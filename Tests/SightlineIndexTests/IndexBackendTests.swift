@@ -26,6 +26,7 @@ import Testing
     func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation()) }
     @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation()) }
     @Test func refreshPicksUpChanges() async throws { try await IndexContract.refreshPicksUpChanges(backend.freshLocation()) }
+    @Test func watchReloadsAfterWrites() async throws { try await IndexContract.watchReloadsAfterWrites(backend.freshLocation()) }
     @Test func concurrentWritersAgree() async throws {
         try await IndexContract.concurrentWritersAgree(backend.freshLocation(), fresh: backend.freshLocation())
     }
@@ -67,6 +68,7 @@ struct PostgresIndexTests {
     func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation()) }
     @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation()) }
     @Test func refreshPicksUpChanges() async throws { try await IndexContract.refreshPicksUpChanges(backend.freshLocation()) }
+    @Test func watchReloadsAfterWrites() async throws { try await IndexContract.watchReloadsAfterWrites(backend.freshLocation()) }
     @Test func concurrentWritersAgree() async throws {
         try await IndexContract.concurrentWritersAgree(backend.freshLocation(), fresh: backend.freshLocation())
     }

@@ -239,6 +239,23 @@ enum IndexContract {
         try await reader.close()
     }
 
+    /// A watching searcher reloads by itself after another connection writes.
+    static func watchReloadsAfterWrites(_ location: String) async throws {
+        let writer = try await open(location)
+        _ = try await writer.add(Array(Fixtures.small.prefix(3)), options: AddOptions())
+        let reader = try await open(location)
+        let searcher = try await IndexSearcher(index: reader)
+        let watcher = Task { await searcher.watch(every: .milliseconds(20)) }
+        _ = try await writer.add(Array(Fixtures.small.suffix(3)), options: AddOptions())
+        let deadline = ContinuousClock.now + .seconds(20)
+        while searcher.snapshot.count != 6, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        watcher.cancel()
+        await watcher.value
+        #expect(searcher.snapshot.count == 6)
+        try await writer.close()
+        try await reader.close()
+    }
+
     /// `sightline index add` killed with SIGKILL in the middle leaves only whole tracks; adding
     /// again completes the index.
     static func killedAddLeavesWholeTracks(_ location: String) async throws {
