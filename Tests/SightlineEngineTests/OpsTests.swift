@@ -33,6 +33,44 @@ import Testing
         #expect(worst < 1e-4)
     }
 
+    /// Every tile shape of `PanelGEMM` (1–14 rows, one or two panels, a partial last panel),
+    /// the SGEMM path beyond `Linear.maxPanelRows`, each epilogue, and stacked layers.
+    @Test(arguments: [1, 5, 7, 9, 14, 17, 28, 29], [1, 2])
+    func linearEpiloguesMatchNaive(rows: Int, threads: Int) {
+        let inFeatures = 37, outFeatures = [40, 70]
+        let weights = outFeatures.enumerated().map { i, out in
+            Tensor(shape: [out, inFeatures], data: pseudoRandom(out * inFeatures, seed: 11 + i))
+        }
+        let biases = outFeatures.enumerated().map { i, out in Tensor(shape: [out], data: pseudoRandom(out, seed: 21 + i)) }
+        let linear = Linear(weights: weights, biases: biases)
+        let n = outFeatures.reduce(0, +)
+        let stacked = weights.flatMap(\.data), bias = biases.flatMap(\.data)
+        let x = pseudoRandom(rows * inFeatures, seed: 3)
+        let residual = pseudoRandom(rows * n, seed: 4)
+        for epilogue in [PanelGEMM.Epilogue.store, .gelu, .accumulate] {
+            var y = residual
+            x.withUnsafeBufferPointer { xp in
+                y.withUnsafeMutableBufferPointer {
+                    linear(xp.baseAddress!, rows: rows, into: $0.baseAddress!, threads: threads, epilogue: epilogue)
+                }
+            }
+            var worst: Float = 0
+            for r in 0..<rows {
+                for o in 0..<n {
+                    var expected = bias[o]
+                    for i in 0..<inFeatures { expected += x[r * inFeatures + i] * stacked[o * inFeatures + i] }
+                    switch epilogue {
+                    case .store: break
+                    case .gelu: expected = 0.5 * expected * (1 + erff(expected / Float(2).squareRoot()))
+                    case .accumulate: expected += residual[r * n + o]
+                    }
+                    worst = max(worst, abs(y[r * n + o] - expected))
+                }
+            }
+            #expect(worst < 1e-4, "\(epilogue)")
+        }
+    }
+
     @Test(arguments: [(1, 1, false, 6), (3, 1, false, 6), (3, 2, false, 6), (3, 1, true, 6), (3, 2, true, 6),
                       (5, 2, true, 6), (5, 1, true, 6), (3, 1, true, 45), (5, 2, true, 83), (1, 1, false, 45)])
     func convolutionMatchesNaiveSamePadding(kernel: Int, stride: Int, depthwise: Bool, w: Int) {

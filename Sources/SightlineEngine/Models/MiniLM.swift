@@ -17,7 +17,8 @@ public struct BertConfiguration: Sendable, Equatable {
 /// One Transformer encoder layer as in BERT (Vaswani et al., 2017; Devlin et al., 2019):
 /// multi-head self-attention and a GELU feed-forward block, each with a residual and post-LayerNorm.
 struct BertLayer: Sendable {
-    let query: Linear, key: Linear, value: Linear
+    /// Query, key and value projections as one layer: outputs [query | key | value].
+    let queryKeyValue: Linear
     let attentionOutput: Linear
     let attentionNorm: LayerNorm
     let intermediate: Linear
@@ -27,9 +28,8 @@ struct BertLayer: Sendable {
 
     init(weights: inout StrictWeights, index: Int, configuration c: BertConfiguration) throws {
         let p = BertTensorNames.layer(index)
-        query = try weights.linear("\(p).\(BertTensorNames.query)", in: c.hiddenSize, out: c.hiddenSize)
-        key = try weights.linear("\(p).\(BertTensorNames.key)", in: c.hiddenSize, out: c.hiddenSize)
-        value = try weights.linear("\(p).\(BertTensorNames.value)", in: c.hiddenSize, out: c.hiddenSize)
+        queryKeyValue = try weights.linear([BertTensorNames.query, BertTensorNames.key, BertTensorNames.value].map { "\(p).\($0)" },
+                                           in: c.hiddenSize, out: c.hiddenSize)
         attentionOutput = try weights.linear("\(p).\(BertTensorNames.attentionOutput)", in: c.hiddenSize, out: c.hiddenSize)
         attentionNorm = try weights.layerNorm("\(p).\(BertTensorNames.attentionNorm)", width: c.hiddenSize, epsilon: c.layerNormEpsilon)
         intermediate = try weights.linear("\(p).\(BertTensorNames.intermediate)", in: c.hiddenSize, out: c.intermediateSize)
@@ -41,23 +41,22 @@ struct BertLayer: Sendable {
     /// Updates `w.hidden` [batch × length × hidden] in place; `lengths` are the unpadded lengths.
     func callAsFunction(_ w: BertWorkspace, batch: Int, length: Int, lengths: [Int], threads: Int) {
         let rows = batch * length
-        let hidden = query.outFeatures
+        let hidden = attentionOutput.outFeatures
+        let stride = queryKeyValue.outFeatures
         let headSize = hidden / heads
-        query(w.hidden, rows: rows, into: w.query, threads: threads)
-        key(w.hidden, rows: rows, into: w.key, threads: threads)
-        value(w.hidden, rows: rows, into: w.value, threads: threads)
+        queryKeyValue(w.hidden, rows: rows, into: w.queryKeyValue, threads: threads, scratch: w.scratch)
         let scale = 1 / Float(headSize).squareRoot()
         let heads = self.heads
-        let (queries, keys, values) = (SendablePointer(w.query), SendablePointer(w.key), SendablePointer(w.value))
+        let queries = SendablePointer(w.queryKeyValue)
         let (context, scores) = (SendablePointer(w.context), SendablePointer(w.scores))
         Parallel.chunks(batch * heads, threads: threads) { start, end in
             for job in start..<end {
                 let (b, h) = job.quotientAndRemainder(dividingBy: heads)
-                let offset = b * length * hidden + h * headSize
+                let query = queries.base + b * length * stride + h * headSize
                 let score = scores.base + job * length * length
                 // [length × headSize] · [length × headSize]ᵀ -> [length × length]
                 BLAS.gemmTransposedB(m: length, n: length, k: headSize, alpha: scale,
-                                     a: queries.base + offset, lda: hidden, b: keys.base + offset, ldb: hidden,
+                                     a: query, lda: stride, b: query + hidden, ldb: stride,
                                      c: score, ldc: length)
                 for r in 0..<length {
                     for c in lengths[b]..<length { score[r * length + c] = -Float.greatestFiniteMagnitude }
@@ -65,40 +64,33 @@ struct BertLayer: Sendable {
                 Activation.softmaxRows(score, rows: length, cols: length, stride: length)
                 // [length × length] · [length × headSize] -> [length × headSize]
                 BLAS.gemm(m: length, n: headSize, k: length, a: score, lda: length,
-                          b: values.base + offset, ldb: hidden, c: context.base + offset, ldc: hidden)
+                          b: query + 2 * hidden, ldb: stride,
+                          c: context.base + b * length * hidden + h * headSize, ldc: hidden)
             }
         }
-        attentionOutput(w.context, rows: rows, into: w.query, threads: threads)
-        addResidual(w.query, into: w.hidden, count: rows * hidden)
+        attentionOutput(w.context, rows: rows, into: w.hidden, threads: threads, epilogue: .accumulate, scratch: w.scratch)
         attentionNorm(w.hidden, rows: rows)
-        intermediate(w.hidden, rows: rows, into: w.intermediate, threads: threads)
-        Activation.gelu(w.intermediate, count: rows * intermediate.outFeatures)
-        output(w.intermediate, rows: rows, into: w.query, threads: threads)
-        addResidual(w.query, into: w.hidden, count: rows * hidden)
+        intermediate(w.hidden, rows: rows, into: w.intermediate, threads: threads, epilogue: .gelu, scratch: w.scratch)
+        output(w.intermediate, rows: rows, into: w.hidden, threads: threads, epilogue: .accumulate, scratch: w.scratch)
         outputNorm(w.hidden, rows: rows)
-    }
-
-    private func addResidual(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { y[i] += x[i] }
     }
 }
 
 /// Preallocated activations for one forward pass of at most `rows` tokens.
 final class BertWorkspace {
-    let hidden, query, key, value, context, intermediate, scores: UnsafeMutablePointer<Float>
+    let hidden, queryKeyValue, context, intermediate, scores, scratch: UnsafeMutablePointer<Float>
 
     init(rows: Int, length: Int, configuration c: BertConfiguration) {
         hidden = .allocate(capacity: rows * c.hiddenSize)
-        query = .allocate(capacity: rows * c.hiddenSize)
-        key = .allocate(capacity: rows * c.hiddenSize)
-        value = .allocate(capacity: rows * c.hiddenSize)
+        queryKeyValue = .allocate(capacity: rows * 3 * c.hiddenSize)
         context = .allocate(capacity: rows * c.hiddenSize)
         intermediate = .allocate(capacity: rows * c.intermediateSize)
         scores = .allocate(capacity: rows / max(length, 1) * c.heads * length * length)
+        scratch = .allocate(capacity: rows * max(c.hiddenSize, c.intermediateSize))
     }
 
     deinit {
-        for p in [hidden, query, key, value, context, intermediate, scores] { p.deallocate() }
+        for p in [hidden, queryKeyValue, context, intermediate, scores, scratch] { p.deallocate() }
     }
 }
 

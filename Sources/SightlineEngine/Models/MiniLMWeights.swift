@@ -23,8 +23,13 @@ enum BertTensorNames {
 
 extension StrictWeights {
     mutating func linear(_ prefix: String, in inFeatures: Int, out outFeatures: Int) throws -> Linear {
-        Linear(weight: try take("\(prefix).weight", shape: [outFeatures, inFeatures]),
-               bias: try take("\(prefix).bias", shape: [outFeatures]))
+        try linear([prefix], in: inFeatures, out: outFeatures)
+    }
+
+    /// Layers `prefixes` of one input as one `Linear` whose outputs are theirs concatenated.
+    mutating func linear(_ prefixes: [String], in inFeatures: Int, out outFeatures: Int) throws -> Linear {
+        Linear(weights: try prefixes.map { try take("\($0).weight", shape: [outFeatures, inFeatures]) },
+               biases: try prefixes.map { try take("\($0).bias", shape: [outFeatures]) })
     }
 
     mutating func layerNorm(_ prefix: String, width: Int, epsilon: Float) throws -> LayerNorm {

@@ -10,18 +10,22 @@ enum Activation {
     /// GELU in the exact erf form used by BERT: x · ½ (1 + erf(x / √2)) (Hendrycks & Gimpel, 2016),
     /// eight lanes at a time with a rational erf approximation (|error| < 2e-7).
     static func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        let invSqrt2 = SIMD8<Float>(repeating: 0.70710678118654752)
         var i = 0
         while i &+ 8 <= count {
             let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            let y = 0.5 * v * (1 + erf(v * invSqrt2))
-            UnsafeMutableRawPointer(x + i).storeBytes(of: y, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(x + i).storeBytes(of: gelu(v), as: SIMD8<Float>.self)
             i &+= 8
         }
         while i < count {
             x[i] = 0.5 * x[i] * (1 + erff(x[i] * 0.70710678118654752))
             i &+= 1
         }
+    }
+
+    /// GELU of eight lanes, as `gelu(_:count:)` computes it.
+    @inline(__always)
+    static func gelu(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        0.5 * v * (1 + erf(v * 0.70710678118654752))
     }
 
     /// erf(x) as x·P(x²)/Q(x²) on [−4, 4] (the float approximation of Eigen's `generic_fast_erf_float`).

@@ -23,17 +23,19 @@ enum BLAS {
                     accumulate ? 1 : 0, c, Int32(ldc))
     }
 
-    /// C[m×n] = alpha · A[m×k] · B[n×k]ᵀ, row-major; the shape of `torch.nn.Linear` (weight is [out×in]).
+    /// C[m×n] = alpha · A[m×k] · B[n×k]ᵀ (+ C when `accumulate`), row-major; the shape of
+    /// `torch.nn.Linear` (weight is [out×in]).
     static func gemmTransposedB(
         m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
-        c: UnsafeMutablePointer<Float>, ldc: Int
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        accumulate: Bool = false
     ) {
         _ = kernels
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
-                    0, c, Int32(ldc))
+                    accumulate ? 1 : 0, c, Int32(ldc))
     }
 
     /// Sets how many threads OpenBLAS may use for one product.
