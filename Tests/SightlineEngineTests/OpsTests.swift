@@ -198,6 +198,27 @@ import Testing
         }
     }
 
+    /// Vector body and scalar tail, with gamma and beta, against the two-pass formula.
+    @Test func layerNormMatchesNaiveWithAffine() {
+        let width = 21, rows = 3
+        let gamma = pseudoRandom(width, seed: 7), beta = pseudoRandom(width, seed: 8)
+        let input = pseudoRandom(rows * width, seed: 9).map { $0 * 3 + 1 }
+        var x = input
+        let norm = LayerNorm(gamma: gamma, beta: beta, epsilon: 1e-5)
+        x.withUnsafeMutableBufferPointer { norm($0.baseAddress!, rows: rows) }
+        var worst: Float = 0
+        for r in 0..<rows {
+            let row = input[(r * width)..<((r + 1) * width)]
+            let mean = row.reduce(0, +) / Float(width)
+            let variance = row.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(width)
+            for (i, v) in row.enumerated() {
+                let expected = (v - mean) / (variance + 1e-5).squareRoot() * gamma[i] + beta[i]
+                worst = max(worst, abs(x[r * width + i] - expected))
+            }
+        }
+        #expect(worst < 1e-5)
+    }
+
     @Test func sha256MatchesKnownDigests() {
         #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
