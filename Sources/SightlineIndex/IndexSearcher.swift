@@ -93,10 +93,7 @@ public final class IndexSearcher: SearchBackend, @unchecked Sendable {
         let details = try await index.details(of: best.map { snap.ids[$0.index] })
         // Reasons about neighbours (relation-look) read the neighbours' pixels too.
         let neighbourIDs = Set(details.values.flatMap { $0.neighbours.map(\.id) }).subtracting(details.keys)
-        var looks: [String: TrackAppearance] = [:]
-        if !neighbourIDs.isEmpty {
-            for (id, d) in try await index.details(of: Array(neighbourIDs)) { if let a = d.appearance { looks[id] = a } }
-        }
+        var looks = neighbourIDs.isEmpty ? [:] : try await index.appearance(of: Array(neighbourIDs))
         for d in details.values { if let a = d.appearance { looks[d.track.id] = a } }
         return best.map { hit in
             let id = snap.ids[hit.index]

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import SightlineAppearance
 import SightlineData
 
 /// The index in PostgreSQL, for several ingest workers and stateless search nodes sharing one
@@ -342,6 +343,19 @@ public final class PostgresIndex: VehicleIndex, @unchecked Sendable {
                 let (trajectory, neighbours, ratio, context) = (r.10, r.11, r.12, r.13)
                 let stored = try Self.trackRow(t).decoded()
                 out[stored.track.id] = try TrackDetail(stored: stored, trajectory: trajectory, neighbours: neighbours, sizeRatio: ratio, camera: context)
+            }
+            return out
+        }
+    }
+
+    public func appearance(of ids: [String]) async throws -> [String: TrackAppearance] {
+        let logger = self.logger
+        return try await client.withConnection { c in
+            var out: [String: TrackAppearance] = [:]
+            let rows = try await c.query(PostgresQuery(unsafeSQL: "SELECT id, appearance FROM track WHERE appearance IS NOT NULL AND id = ANY($1)",
+                                                       binds: Self.binds(ids)), logger: logger)
+            for try await (id, json) in rows.decode((String, String).self) {
+                out[id] = try RecordJSON.decode(TrackAppearance.self, json)
             }
             return out
         }

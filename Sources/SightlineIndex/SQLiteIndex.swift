@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SightlineAppearance
 import SightlineData
 
 /// The default index: one SQLite file in WAL mode, through GRDB. Several processes may read
@@ -237,6 +238,21 @@ public final class SQLiteIndex: VehicleIndex, @unchecked Sendable {
                     let stored = try Self.trackRow(row).decoded()
                     out[stored.track.id] = try TrackDetail(stored: stored, trajectory: row["trajectory"], neighbours: row["neighbours"],
                                                            sizeRatio: row["size_ratio"], camera: row["context"])
+                }
+            }
+            return out
+        }
+    }
+
+    public func appearance(of ids: [String]) async throws -> [String: TrackAppearance] {
+        try await pool.read { db in
+            var out: [String: TrackAppearance] = [:]
+            for chunk in ids.chunked(500) {
+                let rows = try Row.fetchCursor(db, sql: "SELECT id, appearance FROM track WHERE appearance IS NOT NULL AND id IN \(placeholders(chunk.count))",
+                                               arguments: StatementArguments(chunk))
+                while let row = try rows.next() {
+                    let json: String = row["appearance"]
+                    out[row["id"]] = try RecordJSON.decode(TrackAppearance.self, json)
                 }
             }
             return out

@@ -1,4 +1,5 @@
 import Foundation
+import SightlineAppearance
 import SightlineData
 
 /// A persistent store of tracks and their ranking features. SQLite (a file path) and
@@ -23,6 +24,9 @@ public protocol VehicleIndex: Sendable {
     func snapshot() async throws -> FeatureSnapshot
     /// What explanations read, for the given ids (absent ids are left out).
     func details(of ids: [String]) async throws -> [String: TrackDetail]
+    /// Only the pixels' colour, type and embedding of the given ids (ids without pixels are left
+    /// out): what explanations read about neighbours, without decoding whole tracks.
+    func appearance(of ids: [String]) async throws -> [String: TrackAppearance]
     func track(id: String) async throws -> Track?
     func framesRoot(of id: String) async throws -> String?
     /// Every stored track of a camera ("S01/c003"), in gallery order.

@@ -101,6 +101,8 @@ enum IndexContract {
         let detail = try await index.details(of: ["a", "zzz"])
         #expect(detail.keys.sorted() == ["a"])
         #expect(detail["a"]?.appearance == pixels["a"])
+        let looks = try await index.appearance(of: Fixtures.small.map(\.id) + ["zzz"])
+        #expect(looks == pixels, "exactly the tracks stored with pixels, with what was stored")
         try await index.close()
     }
 
