@@ -27,9 +27,14 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        .target(name: "SightlineEngine", dependencies: ["COpenBLAS"],
+        .target(name: "SightlineEngine", dependencies: ["COpenBLAS", "SightlineEngineAVX512"],
+                exclude: ["AVX512"],
                 resources: [.copy("Resources/imagenet-classes.txt")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
+                                .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        // engine kernels for AVX-512 CPUs, called only where /proc/cpuinfo reports AVX-512
+        .target(name: "SightlineEngineAVX512", path: "Sources/SightlineEngine/AVX512",
+                swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // pixels: image decoding and resizing
         .target(name: "SightlinePixels", dependencies: ["CTurboJPEG", "CPNG"],

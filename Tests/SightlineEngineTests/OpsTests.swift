@@ -113,6 +113,56 @@ import Testing
         }
     }
 
+    /// 1×1 convolutions on SGEMM and, where the CPU has AVX-512, on `PointwiseAVX512` (full and partial tiles of 1–4
+    /// vectors, partial channel groups, several column blocks, split by tiles or by groups across threads) against a
+    /// plain loop, with the bias, ReLU6 and residual applied or the raw product left unfinished, and nothing written past the end.
+    @Test(arguments: [(6, 16, 1, 1), (7, 3, 7, 7), (13, 20, 14, 14), (40, 144, 28, 28), (24, 96, 56, 56),
+                      (11, 9, 3, 40), (18, 33, 1, 49), (5, 64, 2, 50)])
+    func pointwiseMatchesNaiveProduct(cout: Int, cin: Int, h: Int, w: Int) {
+        let n = h * w, sentinel: Float = 12345
+        let weight = Tensor(shape: [cout, cin, 1, 1], data: pseudoRandom(cout * cin, seed: 21).map { $0 * 3 })
+        let bn = BatchNormParameters(gamma: pseudoRandom(cout, seed: 22).map { 1 + $0 / 2 }, beta: pseudoRandom(cout, seed: 23),
+                                     mean: pseudoRandom(cout, seed: 24), variance: pseudoRandom(cout, seed: 25).map { 1 + abs($0) },
+                                     epsilon: 1e-3)
+        let x = pseudoRandom(cin * n, seed: 26), skip = pseudoRandom(cout * n, seed: 27)
+        var product = [Float](repeating: 0, count: cout * n), bias = [Float](repeating: 0, count: cout)
+        for o in 0..<cout {
+            let scale = bn.gamma[o] / (bn.variance[o] + bn.epsilon).squareRoot()
+            bias[o] = bn.beta[o] - bn.mean[o] * scale
+            for j in 0..<n {
+                var sum: Float = 0
+                for i in 0..<cin { sum += weight.data[o * cin + i] * x[i * n + j] }
+                product[o * n + j] = sum * scale
+            }
+        }
+        let kernels = [false] + (BLASKernels.avx512 ? [true] : [])
+        let cases = kernels.flatMap { k in [(k, true, true, false, 1), (k, false, true, true, 2), (k, true, false, false, 2)] }
+        for (avx512, relu6, finish, residual, threads) in cases {
+            let conv = Conv2D(weight: weight, batchNorm: bn, stride: 1, depthwise: false, relu6: relu6, avx512: avx512)
+            var out = [Float](repeating: sentinel, count: cout * n + 16)
+            x.withUnsafeBufferPointer { xp in
+                skip.withUnsafeBufferPointer { sp in
+                    out.withUnsafeMutableBufferPointer { op in
+                        conv(xp.baseAddress!, height: h, width: w, into: op.baseAddress!, scratch: op.baseAddress!, threads: threads,
+                             finish: finish, residual: residual ? sp.baseAddress! : nil)
+                    }
+                }
+            }
+            var worst: Float = 0
+            for o in 0..<cout {
+                for j in 0..<n {
+                    var expected = product[o * n + j]
+                    if finish { expected += bias[o] }
+                    if residual { expected += skip[o * n + j] }
+                    if finish && relu6 { expected = min(max(expected, 0), 6) }
+                    worst = max(worst, abs(out[o * n + j] - expected))
+                }
+            }
+            #expect(worst < 1e-4, "avx512 \(avx512) relu6 \(relu6) finish \(finish) residual \(residual)")
+            #expect(out[(cout * n)...].allSatisfy { $0 == sentinel })
+        }
+    }
+
     /// The fused paths of an MBConv block (bias and ReLU6 of the expansion applied by the depthwise
     /// convolution as it reads, residual added by the projection) against the separate passes, with
     /// sentinels after each output to catch writes past its end.

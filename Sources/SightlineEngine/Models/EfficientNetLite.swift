@@ -170,11 +170,17 @@ public struct EfficientNetLite: Sendable {
                 activation = max(activation, 1280 * h * w)
             }
             scratch *= max(1, workers)
-            a = .allocate(capacity: activation)
-            b = .allocate(capacity: activation)
-            c = .allocate(capacity: activation)
-            self.scratch = .allocate(capacity: max(scratch, 1))
+            a = Self.allocate(activation)
+            b = Self.allocate(activation)
+            c = Self.allocate(activation)
+            self.scratch = Self.allocate(max(scratch, 1))
             scratchCount = scratch
+        }
+
+        /// Cache-line aligned, so that rows of a multiple of 16 floats are read and written in whole lines.
+        private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+            UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+                .bindMemory(to: Float.self, capacity: count)
         }
 
         deinit {

@@ -67,6 +67,9 @@ enum BLASKernels {
         unsetenv("OPENBLAS_CORETYPE")
     }
 
+    /// Whether the CPU runs the instructions `SightlineEngineAVX512` is built for.
+    static let avx512 = core(flags: cpuFlags()) == "SkylakeX"
+
     /// The fastest OpenBLAS x86-64 core type whose instructions all of `flags` provide.
     static func core(flags: Set<Substring>) -> String? {
         if flags.isSuperset(of: ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]) { return "SkylakeX" }
