@@ -24,6 +24,8 @@ public struct EfficientNetLite: Sendable {
     let blocks: [MBConvBlock]
     let head: Conv2D
     let classifier: Linear
+    /// The same layers packed for `ChannelsLastAVX512`, present where the CPU has AVX-512.
+    let channelsLast: ChannelsLastLite?
     static let batchNormEpsilon: Float = 1e-3
 
     /// TensorFlow's EfficientNet-Lite input normalisation (x − 127) / 128 per channel
@@ -32,7 +34,8 @@ public struct EfficientNetLite: Sendable {
     public static let standardDeviation: Float = 128
 
     /// Loads a legacy `torch.save` state dict strictly and folds batch norms into the convolutions.
-    public init(checkpointPath: String, variant: EfficientNetLiteVariant) throws {
+    /// `avx512` runs the channels-last kernels; it must only be true where `BLASKernels.avx512` is.
+    init(checkpointPath: String, variant: EfficientNetLiteVariant, avx512: Bool) throws {
         var weights = StrictWeights(try TorchCheckpoint.load(path: checkpointPath), path: checkpointPath)
         let eps = Self.batchNormEpsilon
         typealias N = EfficientNetTensorNames
@@ -65,6 +68,12 @@ public struct EfficientNetLite: Sendable {
         try weights.finish(unused: N.isUnused)
         self.variant = variant
         self.blocks = built
+        channelsLast = avx512 ? ChannelsLastLite(stem: stem, blocks: built, head: head) : nil
+    }
+
+    /// Loads a legacy `torch.save` state dict strictly and folds batch norms into the convolutions.
+    public init(checkpointPath: String, variant: EfficientNetLiteVariant) throws {
+        try self.init(checkpointPath: checkpointPath, variant: variant, avx512: BLASKernels.avx512)
     }
 
     /// Converts an interleaved RGB8 image of `inputSize × inputSize` pixels into the normalised [3 × H × W] input.
@@ -84,15 +93,33 @@ public struct EfficientNetLite: Sendable {
         let workers = min(threads.threads, images.count)
         BLAS.setThreads(1)
         if workers <= 1 || images.count < threads.threads {
-            let workspace = Workspace(model: self, images: images, workers: threads.threads)
-            return images.map { forward($0, workspace: workspace, threads: threads.threads) }
+            return run(images, threads: threads.threads)
         }
         let results = ResultSlots<ImageEmbedding>(count: images.count)
         Parallel.chunks(images.count, threads: workers) { start, end in
-            let workspace = Workspace(model: self, images: Array(images[start..<end]), workers: 1)
-            for i in start..<end { results.set(i, forward(images[i], workspace: workspace, threads: 1)) }
+            for (offset, embedding) in run(Array(images[start..<end]), threads: 1).enumerated() {
+                results.set(start + offset, embedding)
+            }
         }
         return results.values
+    }
+
+    /// `images` one after another, each using `threads` workers.
+    private func run(_ images: [Tensor], threads: Int) -> [ImageEmbedding] {
+        if let channelsLast {
+            let workspace = ChannelsLastLite.Workspace(model: channelsLast, images: images)
+            return images.map { classify(channelsLast.features($0, workspace: workspace, threads: threads), threads: threads) }
+        }
+        let workspace = Workspace(model: self, images: images, workers: threads)
+        return images.map { forward($0, workspace: workspace, threads: threads) }
+    }
+
+    private func classify(_ features: [Float], threads: Int) -> ImageEmbedding {
+        var logits = [Float](repeating: 0, count: 1000)
+        features.withUnsafeBufferPointer { f in
+            logits.withUnsafeMutableBufferPointer { l in classifier(f.baseAddress!, rows: 1, into: l.baseAddress!, threads: threads) }
+        }
+        return ImageEmbedding(features: features, logits: logits)
     }
 
     private func forward(_ image: Tensor, workspace w: Workspace, threads: Int) -> ImageEmbedding {
@@ -126,11 +153,7 @@ public struct EfficientNetLite: Sendable {
             for i in 0..<spatial { sum += spare[c * spatial + i] }
             features[c] = sum / Float(spatial)
         }
-        var logits = [Float](repeating: 0, count: 1000)
-        features.withUnsafeBufferPointer { f in
-            logits.withUnsafeMutableBufferPointer { l in classifier(f.baseAddress!, rows: 1, into: l.baseAddress!, threads: threads) }
-        }
-        return ImageEmbedding(features: features, logits: logits)
+        return classify(features, threads: threads)
     }
 
     private func depthwise(_ conv: Conv2D, _ input: UnsafePointer<Float>, height: Int, width: Int, pending: Conv2D?,

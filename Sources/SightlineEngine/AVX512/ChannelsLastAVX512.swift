@@ -1,0 +1,266 @@
+/// Convolutions over channels-last activations, [height × width × channels] with the channel count padded
+/// to a multiple of 16, the layout ONNX Runtime's MLAS converts MobileNet-style networks to.
+///
+/// Every kernel vectorises over channels: a depthwise tap is one multiply-add of 16 channels, whatever the
+/// plane size, and a 1×1 convolution is a matrix product [positions × in] · [in × out] whose tile keeps
+/// 6 positions × 64 channels in 24 zmm accumulators. Padded channels carry zero weights and biases, so
+/// they stay zero through every layer. Built for AVX-512 and called only where the engine has seen it.
+public enum ChannelsLastAVX512 {
+    /// Channels per vector.
+    public static let lanes = 16
+    /// Output channels per weight block of a 1×1 convolution: four vectors.
+    public static let blockChannels = 64
+    /// Positions per 1×1 tile.
+    public static let tileRows = 6
+
+    /// `channels` rounded up to whole vectors: the stride of a channels-last row.
+    public static func padded(_ channels: Int) -> Int { (channels &+ 15) & ~15 }
+
+    /// A 1×1 weight W [n×k] (out × in, row-major) as blocks of up to 64 output channels, each [k × block width];
+    /// channels beyond n are zero.
+    public static func packPointwise(_ w: UnsafePointer<Float>, n: Int, k: Int) -> [Float] {
+        let np = padded(n)
+        var packed = [Float](repeating: 0, count: np * k)
+        for first in stride(from: 0, to: np, by: blockChannels) {
+            let width = min(blockChannels, np - first)
+            for o in first..<min(first + width, n) {
+                for i in 0..<k { packed[first * k + i * width + (o - first)] = w[o * k + i] }
+            }
+        }
+        return packed
+    }
+
+    /// A dense k×k weight [out × in × k × k] as a 1×1 weight over `patches` rows, packed by `packPointwise`.
+    public static func packPatches(_ w: UnsafePointer<Float>, out: Int, in cin: Int, kernel k: Int) -> [Float] {
+        let patch = k * k * cin
+        var reordered = [Float](repeating: 0, count: out * patch)
+        for o in 0..<out {
+            for i in 0..<cin {
+                for tap in 0..<k * k { reordered[o * patch + tap * cin + i] = w[(o * cin + i) * k * k + tap] }
+            }
+        }
+        return packPointwise(reordered, n: out, k: patch)
+    }
+
+    /// A depthwise weight [channels × k × k] as [k × k × padded(channels)], for `depthwise`.
+    public static func packDepthwise(_ w: UnsafePointer<Float>, channels: Int, kernel k: Int) -> [Float] {
+        let cp = padded(channels)
+        var packed = [Float](repeating: 0, count: k * k * cp)
+        for c in 0..<channels {
+            for tap in 0..<k * k { packed[tap * cp + c] = w[c * k * k + tap] }
+        }
+        return packed
+    }
+
+    /// `values` zero-padded to `padded(values.count)`, for biases.
+    public static func padBias(_ values: [Float]) -> [Float] {
+        values + [Float](repeating: 0, count: padded(values.count) - values.count)
+    }
+
+    /// Rows `rows` of out [m × np] = x [m × padded(k)] · W + bias (+ residual, then ReLU6), over the 64-channel
+    /// weight blocks `blocks` of W packed by `packPointwise`; np is the padded output channel count.
+    public static func pointwise(input x: UnsafePointer<Float>, k: Int, weight: UnsafePointer<Float>, np: Int,
+                                 bias: UnsafePointer<Float>, residual: UnsafePointer<Float>?, relu6: Bool,
+                                 output: UnsafeMutablePointer<Float>, rows: Range<Int>, blocks: Range<Int>) {
+        let ldx = padded(k)
+        let step = max(tileRows, min(512, (1 << 15) / max(k, 1) / tileRows * tileRows))
+        var first = rows.lowerBound
+        while first < rows.upperBound {
+            let last = min(rows.upperBound, first &+ step)
+            for block in blocks {
+                let c = block &* blockChannels, width = min(blockChannels, np &- c)
+                let w = weight + c &* k
+                var r = first
+                while r < last {
+                    let t = PointwiseTarget(output: output + (r &* np &+ c), ldo: np, rows: min(tileRows, last &- r),
+                                            bias: bias + c, residual: residual.map { $0 + (r &* np &+ c) }, relu6: relu6)
+                    let source = x + r &* ldx
+                    switch width >> 4 {
+                    case 1: PointwiseTile<1>.run(k: k, x: source, ldx: ldx, w: w, t)
+                    case 2: PointwiseTile<2>.run(k: k, x: source, ldx: ldx, w: w, t)
+                    case 3: PointwiseTile<3>.run(k: k, x: source, ldx: ldx, w: w, t)
+                    default: PointwiseTile<4>.run(k: k, x: source, ldx: ldx, w: w, t)
+                    }
+                    r &+= tileRows
+                }
+            }
+            first = last
+        }
+    }
+
+    /// Output rows `rows` of a depthwise k×k convolution with stride `stride` and `padTop`/`padLeft` zeros before the
+    /// input, over channel blocks `blocks` (64 channels each) of a [height × width × cp] input; bias, then ReLU6 when asked.
+    public static func depthwise(input: UnsafePointer<Float>, height: Int, width: Int, cp: Int,
+                                 weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, kernel k: Int, stride s: Int,
+                                 padTop: Int, padLeft: Int, relu6: Bool, output: UnsafeMutablePointer<Float>,
+                                 outWidth: Int, rows: Range<Int>, blocks: Range<Int>) {
+        let first = min(outWidth, (padLeft &+ s &- 1) / s)
+        let last = max(first, min(outWidth, (width &- k &+ padLeft) / s &+ 1))
+        for block in blocks {
+            let c = block &* blockChannels
+            let vectors = min(blockChannels, cp &- c) >> 4
+            for oy in rows {
+                let iy = oy &* s &- padTop
+                let ky = max(0, -iy)..<min(k, height &- iy)
+                let point = { (ox: Int, count: Int) -> DepthwisePoint in
+                    let ix = ox &* s &- padLeft
+                    return DepthwisePoint(input: input + ((iy &* width &+ ix) &* cp &+ c), weight: weight + c,
+                                          bias: bias + c, rowStride: width &* cp, tapStride: cp, step: s &* cp, kernel: k,
+                                          ky: ky, kx: max(0, -ix)..<min(k, width &- ix), count: count, relu6: relu6,
+                                          output: output + ((oy &* outWidth &+ ox) &* cp &+ c))
+                }
+                for ox in 0..<first { runPoints(point(ox, 1), vectors: vectors) }
+                if first < last { runPoints(point(first, last &- first), vectors: vectors) }
+                for ox in last..<outWidth { runPoints(point(ox, 1), vectors: vectors) }
+            }
+        }
+    }
+
+    /// `p.count` consecutive depthwise outputs, several at a time when a block has few vectors.
+    private static func runPoints(_ p: DepthwisePoint, vectors: Int) {
+        switch vectors {
+        case 1: DepthwiseTile<4, 1>.run(p)
+        case 2: DepthwiseTile<2, 2>.run(p)
+        case 3: DepthwiseTile<1, 3>.run(p)
+        default: DepthwiseTile<1, 4>.run(p)
+        }
+    }
+
+    /// Rows `rows` of the patch matrix of a k×k convolution over a [height × width × cin] input (cin unpadded:
+    /// the image): one row of padded(k·k·cin) values (ky, kx, channel) per output position, zero outside the input,
+    /// so that `pointwise` with k·k·cin inputs computes the convolution.
+    public static func patches(input: UnsafePointer<Float>, height: Int, width: Int, cin: Int, kernel k: Int, stride s: Int,
+                               padTop: Int, padLeft: Int, outWidth: Int, rows: Range<Int>, into x: UnsafeMutablePointer<Float>) {
+        let patch = k &* k &* cin, ldx = padded(patch), run = k &* cin
+        for oy in rows {
+            for ox in 0..<outWidth {
+                let row = x + (oy &* outWidth &+ ox) &* ldx
+                row.initialize(repeating: 0, count: ldx)
+                let ix = ox &* s &- padLeft
+                let first = max(0, -ix), last = min(k, width &- ix)
+                guard first < last else { continue }
+                for ky in 0..<k {
+                    let iy = oy &* s &- padTop &+ ky
+                    guard iy >= 0 && iy < height else { continue }
+                    (row + (ky &* run &+ first &* cin)).update(from: input + ((iy &* width &+ ix &+ first) &* cin),
+                                                                count: (last &- first) &* cin)
+                }
+            }
+        }
+    }
+}
+
+@inline(__always)
+private func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+@inline(__always)
+private func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+}
+
+@inline(__always)
+private func clamp6(_ v: SIMD16<Float>) -> SIMD16<Float> {
+    var y = v
+    y.replace(with: 0, where: y .< 0)
+    y.replace(with: 6, where: y .> 6)
+    return y
+}
+
+/// Where a 1×1 tile's 6 × 16·vectors block goes; `rows` of its rows are real.
+struct PointwiseTarget {
+    let output: UnsafeMutablePointer<Float>
+    let ldo: Int
+    let rows: Int
+    let bias: UnsafePointer<Float>
+    let residual: UnsafePointer<Float>?
+    let relu6: Bool
+}
+
+/// Six positions × 16·`vectors` output channels of a 1×1 convolution in registers. Rows past the last real
+/// one read the last real row again and are not stored.
+struct PointwiseTile<let vectors: Int> {
+    @inline(never)
+    static func run(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer<Float>, _ t: PointwiseTarget) {
+        var acc = InlineArray<6, InlineArray<vectors, SIMD16<Float>>>(repeating: .init(repeating: SIMD16()))
+        let last = t.rows &- 1
+        let x0 = x, x1 = x + min(1, last) &* ldx, x2 = x + min(2, last) &* ldx
+        let x3 = x + min(3, last) &* ldx, x4 = x + min(4, last) &* ldx, x5 = x + min(5, last) &* ldx
+        let width = vectors &* 16
+        var wp = w
+        for i in 0..<k {
+            var v = InlineArray<vectors, SIMD16<Float>>(repeating: SIMD16())
+            for q in 0..<vectors { v[q] = load(wp + q &* 16) }
+            let b = [x0[i], x1[i], x2[i], x3[i], x4[i], x5[i]] as InlineArray<6, Float>
+            for r in 0..<6 {
+                let broadcast = SIMD16<Float>(repeating: b[r])
+                for q in 0..<vectors { acc[r][q] = acc[r][q].addingProduct(broadcast, v[q]) }
+            }
+            wp += width
+        }
+        for r in 0..<6 where r < t.rows {
+            for q in 0..<vectors {
+                let offset = r &* t.ldo &+ q &* 16
+                var y = acc[r][q] + load(t.bias + q &* 16)
+                if let residual = t.residual { y += load(residual + offset) }
+                if t.relu6 { y = clamp6(y) }
+                store(y, t.output + offset)
+            }
+        }
+    }
+}
+
+/// `count` consecutive output positions of a depthwise convolution, `step` input floats apart: `input` points at
+/// tap (0, 0) of the first, which may lie in the padding; only taps `ky` × `kx` are inside the input for all of them.
+struct DepthwisePoint {
+    let input: UnsafePointer<Float>
+    let weight: UnsafePointer<Float>
+    let bias: UnsafePointer<Float>
+    let rowStride: Int
+    let tapStride: Int
+    let step: Int
+    let kernel: Int
+    let ky: Range<Int>
+    let kx: Range<Int>
+    let count: Int
+    let relu6: Bool
+    let output: UnsafeMutablePointer<Float>
+}
+
+/// 16·`vectors` channels of depthwise outputs, `positions` positions at a time sharing each weight load.
+struct DepthwiseTile<let positions: Int, let vectors: Int> {
+    @inline(never)
+    static func run(_ p: DepthwisePoint) {
+        var done = 0
+        while done &+ positions <= p.count {
+            var acc = InlineArray<positions, InlineArray<vectors, SIMD16<Float>>>(repeating: .init(repeating: SIMD16()))
+            for q in 0..<vectors {
+                let b = load(p.bias + q &* 16)
+                for j in 0..<positions { acc[j][q] = b }
+            }
+            let base = p.input + done &* p.step
+            for y in p.ky {
+                let row = base + y &* p.rowStride, taps = p.weight + y &* p.kernel &* p.tapStride
+                for x in p.kx {
+                    let source = row + x &* p.tapStride, w = taps + x &* p.tapStride
+                    for q in 0..<vectors {
+                        let wq = load(w + q &* 16)
+                        for j in 0..<positions { acc[j][q] = acc[j][q].addingProduct(load(source + (j &* p.step &+ q &* 16)), wq) }
+                    }
+                }
+            }
+            for j in 0..<positions {
+                let target = p.output + (done &+ j) &* p.tapStride
+                for q in 0..<vectors { store(p.relu6 ? clamp6(acc[j][q]) : acc[j][q], target + q &* 16) }
+            }
+            done &+= positions
+        }
+        if done < p.count {
+            let rest = DepthwisePoint(input: p.input + done &* p.step, weight: p.weight, bias: p.bias, rowStride: p.rowStride,
+                                      tapStride: p.tapStride, step: p.step, kernel: p.kernel, ky: p.ky, kx: p.kx,
+                                      count: p.count &- done, relu6: p.relu6, output: p.output + done &* p.tapStride)
+            DepthwiseTile<1, vectors>.run(rest)
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import SightlineEngineAVX512
+
+/// EfficientNet-Lite's folded layers repacked for `ChannelsLastAVX512`: the forward pass on AVX-512 CPUs.
+///
+/// Activations are [height × width × padded channels]. Each layer finishes its own output (bias, ReLU6,
+/// residual) in registers as it stores, so every activation is written once and read once per consumer.
+struct ChannelsLastLite: Sendable {
+    /// One convolution's packed weights and zero-padded bias.
+    struct Layer: Sendable {
+        let weight: [Float]
+        let bias: [Float]
+        let inChannels: Int
+        /// Inputs per output of the matrix product a dense layer runs as: in·k·k.
+        let patch: Int
+        let outChannels: Int
+        let kernel: Int
+        let stride: Int
+        let relu6: Bool
+
+        init(_ conv: Conv2D) {
+            weight = conv.weight.withUnsafeBufferPointer { w in
+                if conv.depthwise {
+                    return ChannelsLastAVX512.packDepthwise(w.baseAddress!, channels: conv.outChannels, kernel: conv.kernel)
+                }
+                if conv.kernel == 1 && conv.stride == 1 {
+                    return ChannelsLastAVX512.packPointwise(w.baseAddress!, n: conv.outChannels, k: conv.inChannels)
+                }
+                return ChannelsLastAVX512.packPatches(w.baseAddress!, out: conv.outChannels, in: conv.inChannels, kernel: conv.kernel)
+            }
+            patch = conv.depthwise ? 1 : conv.inChannels * conv.kernel * conv.kernel
+            bias = ChannelsLastAVX512.padBias(conv.bias)
+            inChannels = conv.inChannels
+            outChannels = conv.outChannels
+            kernel = conv.kernel
+            stride = conv.stride
+            relu6 = conv.relu6
+        }
+
+        var paddedOut: Int { ChannelsLastAVX512.padded(outChannels) }
+
+        func padding(height: Int, width: Int) -> (y: SamePadding, x: SamePadding) {
+            (SamePadding(input: height, kernel: kernel, stride: stride), SamePadding(input: width, kernel: kernel, stride: stride))
+        }
+    }
+
+    struct Block: Sendable {
+        let expand: Layer?
+        let depthwise: Layer
+        let project: Layer
+        let residual: Bool
+    }
+
+    let stem: Layer
+    let blocks: [Block]
+    let head: Layer
+
+    init(stem: Conv2D, blocks: [MBConvBlock], head: Conv2D) {
+        self.stem = Layer(stem)
+        self.blocks = blocks.map { Block(expand: $0.expand.map(Layer.init), depthwise: Layer($0.depthwise),
+                                         project: Layer($0.project), residual: $0.residual) }
+        self.head = Layer(head)
+    }
+
+    /// The pooled head activations (`head.outChannels` values) of one [3 × H × W] image.
+    func features(_ image: Tensor, workspace w: Workspace, threads: Int) -> [Float] {
+        var height = image.shape[1], width = image.shape[2]
+        let plane = height * width
+        image.data.withUnsafeBufferPointer { source in
+            for i in 0..<plane {
+                for c in 0..<3 { w.input[i * 3 + c] = source[c * plane + i] }
+            }
+        }
+        (height, width) = dense(stem, w.input, height: height, width: width, patches: w.patches, into: w.a, threads: threads)
+        var current = w.a, spare = w.b
+        for block in blocks {
+            var source = current
+            if let expand = block.expand {
+                pointwise(expand, source, rows: height * width, into: spare, residual: nil, threads: threads)
+                source = spare
+            }
+            (height, width) = depthwise(block.depthwise, source, height: height, width: width, into: w.c, threads: threads)
+            pointwise(block.project, w.c, rows: height * width, into: spare, residual: block.residual ? current : nil,
+                      threads: threads)
+            swap(&current, &spare)
+        }
+        let rows = height * width, np = head.paddedOut
+        pointwise(head, current, rows: rows, into: spare, residual: nil, threads: threads)
+        var features = [Float](repeating: 0, count: head.outChannels)
+        for r in 0..<rows {
+            let row = spare + r * np
+            for c in 0..<head.outChannels { features[c] += row[c] }
+        }
+        let scale = 1 / Float(rows)
+        return features.map { $0 * scale }
+    }
+
+    /// Splits `count` units across `threads` workers, or runs them here.
+    private func split(_ count: Int, threads: Int, _ body: @escaping @Sendable (Range<Int>) -> Void) {
+        if threads <= 1 || count < 2 {
+            body(0..<count)
+        } else {
+            Parallel.chunks(count, threads: threads) { start, end in body(start..<end) }
+        }
+    }
+
+    private func pointwise(_ layer: Layer, _ x: UnsafeMutablePointer<Float>, rows m: Int,
+                           into out: UnsafeMutablePointer<Float>, residual: UnsafeMutablePointer<Float>?, threads: Int) {
+        let np = layer.paddedOut
+        let blocks = (np + ChannelsLastAVX512.blockChannels - 1) / ChannelsLastAVX512.blockChannels
+        let tiles = (m + ChannelsLastAVX512.tileRows - 1) / ChannelsLastAVX512.tileRows
+        let call = Operands(layer: layer, input: x, output: out, residual: residual)
+        if m <= 256 && blocks >= 2 * threads {
+            split(blocks, threads: threads) { call.pointwise(rows: 0..<m, blocks: $0) }
+        } else {
+            let rows = ChannelsLastAVX512.tileRows
+            split(tiles, threads: threads) { call.pointwise(rows: $0.lowerBound * rows..<min(m, $0.upperBound * rows), blocks: 0..<blocks) }
+        }
+    }
+
+    private func depthwise(_ layer: Layer, _ x: UnsafeMutablePointer<Float>, height: Int, width: Int,
+                           into out: UnsafeMutablePointer<Float>, threads: Int) -> (Int, Int) {
+        let (padY, padX) = layer.padding(height: height, width: width)
+        let blocks = (layer.paddedOut + ChannelsLastAVX512.blockChannels - 1) / ChannelsLastAVX512.blockChannels
+        let call = Operands(layer: layer, input: x, output: out, residual: nil)
+        let geometry = Geometry(height: height, width: width, padY: padY, padX: padX)
+        if blocks >= 4 * threads {
+            split(blocks, threads: threads) { call.depthwise(geometry, rows: 0..<padY.output, blocks: $0) }
+        } else {
+            split(padY.output, threads: threads) { call.depthwise(geometry, rows: $0, blocks: 0..<blocks) }
+        }
+        return (padY.output, padX.output)
+    }
+
+    /// A dense k×k layer as its patch matrix (in `patches`) times the weights.
+    private func dense(_ layer: Layer, _ x: UnsafeMutablePointer<Float>, height: Int, width: Int,
+                       patches: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, threads: Int) -> (Int, Int) {
+        let (padY, padX) = layer.padding(height: height, width: width)
+        let call = Operands(layer: layer, input: x, output: patches, residual: nil)
+        let geometry = Geometry(height: height, width: width, padY: padY, padX: padX)
+        split(padY.output, threads: threads) { call.patches(geometry, rows: $0) }
+        pointwise(layer, patches, rows: padY.output * padX.output, into: out, residual: nil, threads: threads)
+        return (padY.output, padX.output)
+    }
+
+    /// Input size and padding of a k×k layer.
+    struct Geometry {
+        let height: Int
+        let width: Int
+        let padY: SamePadding
+        let padX: SamePadding
+    }
+
+    /// One layer's call on given activations, shared with the workers that compute disjoint parts of it.
+    struct Operands: @unchecked Sendable {
+        let layer: Layer
+        let input: UnsafeMutablePointer<Float>
+        let output: UnsafeMutablePointer<Float>
+        let residual: UnsafeMutablePointer<Float>?
+
+        func pointwise(rows: Range<Int>, blocks: Range<Int>) {
+            layer.weight.withUnsafeBufferPointer { w in
+                layer.bias.withUnsafeBufferPointer { b in
+                    ChannelsLastAVX512.pointwise(input: input, k: layer.patch, weight: w.baseAddress!, np: layer.paddedOut,
+                                                 bias: b.baseAddress!, residual: residual.map { UnsafePointer($0) },
+                                                 relu6: layer.relu6, output: output, rows: rows, blocks: blocks)
+                }
+            }
+        }
+
+        func depthwise(_ g: Geometry, rows: Range<Int>, blocks: Range<Int>) {
+            layer.weight.withUnsafeBufferPointer { w in
+                layer.bias.withUnsafeBufferPointer { b in
+                    ChannelsLastAVX512.depthwise(input: input, height: g.height, width: g.width, cp: layer.paddedOut,
+                                                 weight: w.baseAddress!, bias: b.baseAddress!, kernel: layer.kernel,
+                                                 stride: layer.stride, padTop: g.padY.before, padLeft: g.padX.before,
+                                                 relu6: layer.relu6, output: output, outWidth: g.padX.output,
+                                                 rows: rows, blocks: blocks)
+                }
+            }
+        }
+
+        func patches(_ g: Geometry, rows: Range<Int>) {
+            ChannelsLastAVX512.patches(input: input, height: g.height, width: g.width, cin: layer.inChannels,
+                                       kernel: layer.kernel, stride: layer.stride, padTop: g.padY.before,
+                                       padLeft: g.padX.before, outWidth: g.padX.output, rows: rows, into: output)
+        }
+    }
+
+    /// Preallocated channels-last activations sized for the largest layer of the given images.
+    final class Workspace {
+        let input, patches, a, b, c: UnsafeMutablePointer<Float>
+
+        init(model: ChannelsLastLite, images: [Tensor]) {
+            var activation = 0, pixels = 0, patches = 0
+            for image in images {
+                var h = image.shape[1], w = image.shape[2]
+                pixels = max(pixels, 3 * h * w)
+                let (padY, padX) = model.stem.padding(height: h, width: w)
+                (h, w) = (padY.output, padX.output)
+                patches = max(patches, h * w * ChannelsLastAVX512.padded(model.stem.patch))
+                activation = max(activation, h * w * model.stem.paddedOut)
+                for block in model.blocks {
+                    activation = max(activation, h * w * block.depthwise.paddedOut)
+                    let (padY, padX) = block.depthwise.padding(height: h, width: w)
+                    (h, w) = (padY.output, padX.output)
+                }
+                activation = max(activation, h * w * model.head.paddedOut)
+            }
+            input = Self.allocate(max(pixels, 1))
+            self.patches = Self.allocate(max(patches, 1))
+            a = Self.allocate(max(activation, 1))
+            b = Self.allocate(max(activation, 1))
+            c = Self.allocate(max(activation, 1))
+        }
+
+        private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+            UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+                .bindMemory(to: Float.self, capacity: count)
+        }
+
+        deinit {
+            for p in [input, patches, a, b, c] { p.deallocate() }
+        }
+    }
+}
