@@ -63,30 +63,39 @@ public enum ChannelsLastAVX512 {
                                  bias: UnsafePointer<Float>, residual: UnsafePointer<Float>?, relu6: Bool,
                                  output: UnsafeMutablePointer<Float>, rows: Range<Int>, blocks: Range<Int>) {
         let ldx = padded(k)
-        let step = max(tileRows, min(512, (1 << 15) / max(k, 1) / tileRows * tileRows))
+        let chunks = (k &+ depthChunk &- 1) / depthChunk
+        let step = max(tileRows, min(512, (1 << 16) / min(k, depthChunk) / tileRows * tileRows))
         var first = rows.lowerBound
         while first < rows.upperBound {
             let last = min(rows.upperBound, first &+ step)
             for block in blocks {
                 let c = block &* blockChannels, width = min(blockChannels, np &- c)
-                let w = weight + c &* k
-                var r = first
-                while r < last {
-                    let t = PointwiseTarget(output: output + (r &* np &+ c), ldo: np, rows: min(tileRows, last &- r),
-                                            bias: bias + c, residual: residual.map { $0 + (r &* np &+ c) }, relu6: relu6)
-                    let source = x + r &* ldx
-                    switch width >> 4 {
-                    case 1: PointwiseTile<1>.run(k: k, x: source, ldx: ldx, w: w, t)
-                    case 2: PointwiseTile<2>.run(k: k, x: source, ldx: ldx, w: w, t)
-                    case 3: PointwiseTile<3>.run(k: k, x: source, ldx: ldx, w: w, t)
-                    default: PointwiseTile<4>.run(k: k, x: source, ldx: ldx, w: w, t)
+                for chunk in 0..<chunks {
+                    let k0 = k &* chunk / chunks, k1 = k &* (chunk &+ 1) / chunks
+                    let w = weight + (c &* k &+ k0 &* width)
+                    var r = first
+                    while r < last {
+                        let t = PointwiseTarget(output: output + (r &* np &+ c), ldo: np, rows: min(tileRows, last &- r),
+                                                bias: bias + c, residual: residual.map { $0 + (r &* np &+ c) }, relu6: relu6,
+                                                accumulate: k0 > 0, finish: k1 == k)
+                        let source = x + (r &* ldx &+ k0)
+                        switch width >> 4 {
+                        case 1: PointwiseTile<1>.run(k: k1 &- k0, x: source, ldx: ldx, w: w, t)
+                        case 2: PointwiseTile<2>.run(k: k1 &- k0, x: source, ldx: ldx, w: w, t)
+                        case 3: PointwiseTile<3>.run(k: k1 &- k0, x: source, ldx: ldx, w: w, t)
+                        default: PointwiseTile<4>.run(k: k1 &- k0, x: source, ldx: ldx, w: w, t)
+                        }
+                        r &+= tileRows
                     }
-                    r &+= tileRows
                 }
             }
             first = last
         }
     }
+
+    /// Most inputs per pass over a weight block: 128 × 64 channels is 32 kB, which stays in L1 while every
+    /// row tile of the block reads it; longer products add their passes in the output.
+    static let depthChunk = 128
 
     /// Output rows `rows` of a depthwise k×k convolution with stride `stride` and `padTop`/`padLeft` zeros before the
     /// input, over channel blocks `blocks` (64 channels each) of a [height × width × cp] input; bias, then ReLU6 when asked.
@@ -119,10 +128,10 @@ public enum ChannelsLastAVX512 {
     /// `p.count` consecutive depthwise outputs, several at a time when a block has few vectors.
     private static func runPoints(_ p: DepthwisePoint, vectors: Int) {
         switch vectors {
-        case 1: DepthwiseTile<4, 1>.run(p)
-        case 2: DepthwiseTile<2, 2>.run(p)
-        case 3: DepthwiseTile<1, 3>.run(p)
-        default: DepthwiseTile<1, 4>.run(p)
+        case 1: DepthwiseTile<8, 1>.run(p)
+        case 2: DepthwiseTile<6, 2>.run(p)
+        case 3: DepthwiseTile<4, 3>.run(p)
+        default: DepthwiseTile<3, 4>.run(p)
         }
     }
 
@@ -176,6 +185,10 @@ struct PointwiseTarget {
     let bias: UnsafePointer<Float>
     let residual: UnsafePointer<Float>?
     let relu6: Bool
+    /// Whether the output already holds a partial sum to add to.
+    let accumulate: Bool
+    /// Whether this is the last pass: add bias and residual, apply ReLU6.
+    let finish: Bool
 }
 
 /// Six positions × 16·`vectors` output channels of a 1×1 convolution in registers. Rows past the last real
@@ -184,6 +197,11 @@ struct PointwiseTile<let vectors: Int> {
     @inline(never)
     static func run(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer<Float>, _ t: PointwiseTarget) {
         var acc = InlineArray<6, InlineArray<vectors, SIMD16<Float>>>(repeating: .init(repeating: SIMD16()))
+        if t.accumulate {
+            for r in 0..<6 where r < t.rows {
+                for q in 0..<vectors { acc[r][q] = load(t.output + (r &* t.ldo &+ q &* 16)) }
+            }
+        }
         let last = t.rows &- 1
         let x0 = x, x1 = x + min(1, last) &* ldx, x2 = x + min(2, last) &* ldx
         let x3 = x + min(3, last) &* ldx, x4 = x + min(4, last) &* ldx, x5 = x + min(5, last) &* ldx
@@ -202,9 +220,12 @@ struct PointwiseTile<let vectors: Int> {
         for r in 0..<6 where r < t.rows {
             for q in 0..<vectors {
                 let offset = r &* t.ldo &+ q &* 16
-                var y = acc[r][q] + load(t.bias + q &* 16)
-                if let residual = t.residual { y += load(residual + offset) }
-                if t.relu6 { y = clamp6(y) }
+                var y = acc[r][q]
+                if t.finish {
+                    y += load(t.bias + q &* 16)
+                    if let residual = t.residual { y += load(residual + offset) }
+                    if t.relu6 { y = clamp6(y) }
+                }
                 store(y, t.output + offset)
             }
         }
