@@ -59,7 +59,7 @@ let package = Package(
             "SightlineEngine", "SightlinePixels", "SightlineAppearance", "SightlineIndex", "SightlineServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "SightlineEngineTests", dependencies: ["SightlineEngine", "SightlinePixels"],
+        .testTarget(name: "SightlineEngineTests", dependencies: ["SightlineEngine", "SightlineEngineAVX512", "SightlinePixels"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SightlinePixelsTests", dependencies: ["SightlinePixels", "CTurboJPEG", "CPNG"]),
         .testTarget(name: "SightlineDataTests", dependencies: ["SightlineData"]),

@@ -113,9 +113,8 @@ import Testing
         }
     }
 
-    /// 1×1 convolutions on SGEMM and, where the CPU has AVX-512, on `PointwiseAVX512` (full and partial tiles of 1–4
-    /// vectors, partial channel groups, several column blocks, split by tiles or by groups across threads) against a
-    /// plain loop, with the bias, ReLU6 and residual applied or the raw product left unfinished, and nothing written past the end.
+    /// 1×1 convolutions on SGEMM (split by columns or by channel groups across threads) against a plain loop, with the
+    /// bias, ReLU6 and residual applied or the raw product left unfinished, and nothing written past the end.
     @Test(arguments: [(6, 16, 1, 1), (7, 3, 7, 7), (13, 20, 14, 14), (40, 144, 28, 28), (24, 96, 56, 56),
                       (11, 9, 3, 40), (18, 33, 1, 49), (5, 64, 2, 50)])
     func pointwiseMatchesNaiveProduct(cout: Int, cin: Int, h: Int, w: Int) {
@@ -135,10 +134,8 @@ import Testing
                 product[o * n + j] = sum * scale
             }
         }
-        let kernels = [false] + (BLASKernels.avx512 ? [true] : [])
-        let cases = kernels.flatMap { k in [(k, true, true, false, 1), (k, false, true, true, 2), (k, true, false, false, 2)] }
-        for (avx512, relu6, finish, residual, threads) in cases {
-            let conv = Conv2D(weight: weight, batchNorm: bn, stride: 1, depthwise: false, relu6: relu6, avx512: avx512)
+        for (relu6, finish, residual, threads) in [(true, true, false, 1), (false, true, true, 2), (true, false, false, 2)] {
+            let conv = Conv2D(weight: weight, batchNorm: bn, stride: 1, depthwise: false, relu6: relu6)
             var out = [Float](repeating: sentinel, count: cout * n + 16)
             x.withUnsafeBufferPointer { xp in
                 skip.withUnsafeBufferPointer { sp in
@@ -158,7 +155,7 @@ import Testing
                     worst = max(worst, abs(out[o * n + j] - expected))
                 }
             }
-            #expect(worst < 1e-4, "avx512 \(avx512) relu6 \(relu6) finish \(finish) residual \(residual)")
+            #expect(worst < 1e-4, "relu6 \(relu6) finish \(finish) residual \(residual)")
             #expect(out[(cout * n)...].allSatisfy { $0 == sentinel })
         }
     }

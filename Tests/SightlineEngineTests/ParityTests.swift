@@ -28,18 +28,22 @@ import Testing
         let names = fixture["images"] as? [String] ?? []
         let expected = (fixture["logits"] as? [[Double]] ?? []).map { $0.map(Float.init) }
         #expect(names.count >= 5 && names.count == expected.count)
-        let model = try EfficientNetLite(store: TestPaths.store, variant: .lite0)
+        let path = try TestPaths.store.path(.efficientNetLite0)
+        let models = try ([false] + (BLASKernels.avx512 ? [true] : [])).map {
+            try EfficientNetLite(checkpointPath: path, variant: .lite0, avx512: $0)
+        }
+        let model = models[0]
         let inputs = try names.map { name in
             let path = "\(TestPaths.shared)/vehicle-crops/images/\(name)"
             let image = try ImageDecoder.decode(path: path).resizedBilinear(width: 224, height: 224)
             return model.preprocess(rgb: image.pixels, width: 224, height: 224)
         }
-        for threads in [1, 2] {
+        for (model, threads) in models.flatMap({ m in [1, 2].map { (m, $0) } }) {
             let outputs = model(inputs, threads: ThreadConfig(threads: threads))
             for (i, (got, want)) in zip(outputs, expected).enumerated() {
                 let scale = want.map(abs).max() ?? 1
                 let worst = zip(got.logits, want).map { abs($0 - $1) }.max() ?? 0
-                #expect(worst / scale <= 1e-3, "image \(names[i]): relative error \(worst / scale)")
+                #expect(worst / scale <= 1e-3, "image \(names[i]) channels-last \(model.channelsLast != nil): relative error \(worst / scale)")
                 let top = { (l: [Float]) in Array(l.indices.sorted { l[$0] > l[$1] }.prefix(5)) }
                 #expect(top(got.logits) == top(want), "image \(names[i]) top-5")
             }

@@ -1,5 +1,3 @@
-import SightlineEngineAVX512
-
 /// TensorFlow "SAME" padding: output = ⌈input / stride⌉, with the odd pixel of padding after.
 ///
 /// EfficientNet-Lite was trained in TensorFlow, so its converted PyTorch weights
@@ -19,12 +17,9 @@ struct SamePadding: Sendable, Equatable {
 /// A 2-D convolution with batch normalisation folded into its weight and bias (Ioffe & Szegedy, 2015),
 /// over one image in [channels × height × width] layout.
 ///
-/// Dense and pointwise convolutions run as im2col + a matrix product (`PointwiseAVX512` where the CPU
-/// has it, else SGEMM); depthwise ones (MobileNet, Howard et al., 2017) run as a direct loop per channel.
+/// Dense and pointwise convolutions run as im2col + SGEMM; depthwise ones (MobileNet, Howard et al., 2017) run as a direct loop per channel.
 struct Conv2D: Sendable {
     let weight: [Float]
-    /// The weights packed by `PointwiseAVX512.pack` when dense products run there, else empty.
-    let packed: [Float]
     let bias: [Float]
     let inChannels: Int
     let outChannels: Int
@@ -35,9 +30,7 @@ struct Conv2D: Sendable {
     let relu6: Bool
 
     /// Folds `BN(conv(x))` into one convolution: w' = w·γ/√(σ²+ε), b' = β − μ·γ/√(σ²+ε).
-    /// `avx512` runs dense products on `PointwiseAVX512` rather than SGEMM; it must only be true where `BLASKernels.avx512` is.
-    init(weight: Tensor, batchNorm: BatchNormParameters, stride: Int, depthwise: Bool, relu6: Bool = false,
-         avx512: Bool = BLASKernels.avx512) {
+    init(weight: Tensor, batchNorm: BatchNormParameters, stride: Int, depthwise: Bool, relu6: Bool = false) {
         let outChannels = weight.shape[0]
         let perOutput = weight.count / outChannels
         var folded = weight.data
@@ -49,7 +42,6 @@ struct Conv2D: Sendable {
         }
         self.weight = folded
         self.bias = bias
-        packed = avx512 && !depthwise ? PointwiseAVX512.pack(folded, m: outChannels, k: perOutput) : []
         self.outChannels = outChannels
         self.inChannels = depthwise ? outChannels : weight.shape[1]
         self.kernel = weight.shape[2]
@@ -129,11 +121,6 @@ struct Conv2D: Sendable {
             }
             source = UnsafePointer(columns)
         }
-        if runsPacked(patch: patch, spatial: spatial) {
-            packedProduct(source, spatial: spatial, patch: patch, bias: bias, output: output, threads: threads,
-                          finish: finish, residual: residual)
-            return
-        }
         let product = PointwiseProduct(weight: weight, bias: bias, input: source, residual: residual, output: output,
                                        patch: patch, spatial: spatial, finish: finish, relu6: relu6)
         let outChannels = self.outChannels
@@ -153,38 +140,6 @@ struct Conv2D: Sendable {
             let blocks = max(1, outChannels / 8)
             Parallel.chunks(blocks, threads: threads) { start, end in
                 product(channels: start * 8..<(end == blocks ? outChannels : end * 8), columns: 0..<spatial)
-            }
-        }
-    }
-
-    /// Whether the product runs on `PointwiseAVX512`. Expansions over thousands of positions (many outputs per input)
-    /// are bound by writing the output, which SGEMM, zeroing its block into L2 ahead of its kernel, does faster.
-    private func runsPacked(patch: Int, spatial: Int) -> Bool {
-        !packed.isEmpty && !(outChannels >= 4 * patch && spatial >= 2048)
-    }
-
-    /// output = W · input on `PointwiseAVX512`, split across threads by column tiles when there are enough, else by channel groups.
-    private func packedProduct(
-        _ input: UnsafePointer<Float>, spatial: Int, patch: Int, bias: UnsafePointer<Float>,
-        output: UnsafeMutablePointer<Float>, threads: Int, finish: Bool, residual: UnsafePointer<Float>?
-    ) {
-        let m = outChannels, relu6 = relu6
-        let groups = (m + PointwiseAVX512.rows - 1) / PointwiseAVX512.rows
-        let tiles = (spatial + PointwiseAVX512.columns - 1) / PointwiseAVX512.columns
-        let operands = SendableOperands(input: input, output: output, bias: finish ? bias : nil, residual: residual)
-        packed.withUnsafeBufferPointer { w in
-            let weight = SendablePointer(UnsafeMutablePointer(mutating: w.baseAddress!))
-            let run: @Sendable (Range<Int>, Range<Int>) -> Void = { groups, span in
-                PointwiseAVX512.multiply(weight: weight.base, input: operands.input, output: operands.output, m: m, k: patch,
-                                         n: spatial, bias: operands.bias, residual: operands.residual, relu6: relu6,
-                                         groups: groups, span: span)
-            }
-            if tiles >= 4 * threads {
-                Parallel.chunks(tiles, threads: threads) { start, end in
-                    run(0..<groups, start * PointwiseAVX512.columns..<min(spatial, end * PointwiseAVX512.columns))
-                }
-            } else {
-                Parallel.chunks(groups, threads: threads) { start, end in run(start..<end, 0..<spatial) }
             }
         }
     }
@@ -379,14 +334,6 @@ struct PointwiseProduct: @unchecked Sendable {
             for i in 0..<n { row[i] = min(max(row[i], 0), 6) }
         }
     }
-}
-
-/// The activations a packed product reads and writes, shared with its workers.
-struct SendableOperands: @unchecked Sendable {
-    let input: UnsafePointer<Float>
-    let output: UnsafeMutablePointer<Float>
-    let bias: UnsafePointer<Float>?
-    let residual: UnsafePointer<Float>?
 }
 
 /// Layout of a zero-padded input plane split into `stride` column phases, and the offset of each

@@ -1,0 +1,148 @@
+import Foundation
+import SightlineEngineAVX512
+import Testing
+@testable import SightlineEngine
+
+/// The channels-last AVX-512 kernels against plain loops, with sentinels after every output.
+@Suite(.enabled(if: BLASKernels.avx512, "this CPU has no AVX-512: the channels-last kernels never run here"))
+struct ChannelsLastTests {
+    private let sentinel: Float = 12345
+
+    private func values(_ count: Int, seed: Int) -> [Float] {
+        (0..<count).map { Float(sin(Double($0 * 7 + seed * 13) * 0.37)) }
+    }
+
+    /// [rows × channels] values stored with padded rows, padding lanes zero.
+    private func channelsLast(_ data: [Float], rows: Int, channels: Int) -> [Float] {
+        let cp = ChannelsLastAVX512.padded(channels)
+        var out = [Float](repeating: 0, count: rows * cp)
+        for r in 0..<rows { for c in 0..<channels { out[r * cp + c] = data[r * channels + c] } }
+        return out
+    }
+
+    /// 1×1 products with 1–4 vectors per weight block, partial last blocks (24, 40 and 100 channels), depths over
+    /// one pass (300 inputs), partial row tiles, and the work split by rows or by blocks as the engine's workers do.
+    @Test(arguments: [(1, 16, 16), (7, 24, 24), (49, 300, 40), (50, 96, 100), (13, 5, 200), (700, 16, 64)])
+    func pointwiseMatchesNaiveProduct(rows m: Int, k: Int, n: Int) {
+        let np = ChannelsLastAVX512.padded(n), kp = ChannelsLastAVX512.padded(k)
+        let w = values(n * k, seed: 1), bias = values(n, seed: 2)
+        let x = channelsLast(values(m * k, seed: 3), rows: m, channels: k)
+        let skip = channelsLast(values(m * n, seed: 4), rows: m, channels: n)
+        let packed = w.withUnsafeBufferPointer { ChannelsLastAVX512.packPointwise($0.baseAddress!, n: n, k: k) }
+        let paddedBias = ChannelsLastAVX512.padBias(bias)
+        let blocks = (np + 63) / 64
+        for (relu6, residual, splitRows) in [(true, false, true), (false, true, false), (true, true, true)] {
+            var out = [Float](repeating: sentinel, count: m * np + 16)
+            let parts: [(Range<Int>, Range<Int>)] = splitRows
+                ? [(0..<m / 2, 0..<blocks), (m / 2..<m, 0..<blocks)]
+                : [(0..<m, 0..<blocks / 2), (0..<m, blocks / 2..<blocks)]
+            for (rows, range) in parts {
+                ChannelsLastAVX512.pointwise(input: x, k: k, weight: packed, np: np, bias: paddedBias,
+                                             residual: residual ? skip : nil, relu6: relu6, output: &out,
+                                             rows: rows, blocks: range)
+            }
+            var worst: Float = 0
+            for r in 0..<m {
+                for o in 0..<np {
+                    var expected: Float = 0
+                    if o < n {
+                        expected = bias[o]
+                        for i in 0..<k { expected += w[o * k + i] * x[r * kp + i] }
+                        if residual { expected += skip[r * np + o] }
+                        if relu6 { expected = min(max(expected, 0), 6) }
+                    }
+                    worst = max(worst, abs(out[r * np + o] - expected))
+                }
+            }
+            #expect(worst < 1e-4, "relu6 \(relu6) residual \(residual) split rows \(splitRows)")
+            #expect(out[(m * np)...].allSatisfy { $0 == sentinel })
+        }
+    }
+
+    /// Naive TensorFlow-SAME depthwise convolution of a [h × w × c] input.
+    private func naiveDepthwise(_ x: [Float], h: Int, w: Int, c: Int, weight: [Float], bias: [Float], kernel k: Int,
+                                stride s: Int, relu6: Bool) -> (out: [Float], oh: Int, ow: Int) {
+        let py = SamePadding(input: h, kernel: k, stride: s), px = SamePadding(input: w, kernel: k, stride: s)
+        var out = [Float](repeating: 0, count: py.output * px.output * c)
+        for oy in 0..<py.output {
+            for ox in 0..<px.output {
+                for ch in 0..<c {
+                    var sum = bias[ch]
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let iy = oy * s - py.before + ky, ix = ox * s - px.before + kx
+                            if iy >= 0 && iy < h && ix >= 0 && ix < w { sum += x[(iy * w + ix) * c + ch] * weight[ch * k * k + ky * k + kx] }
+                        }
+                    }
+                    out[(oy * px.output + ox) * c + ch] = relu6 ? min(max(sum, 0), 6) : sum
+                }
+            }
+        }
+        return (out, py.output, px.output)
+    }
+
+    /// Depthwise 3×3 and 5×5, stride 1 and 2, odd and tiny planes, 16 to 100 channels (1–4 vectors per block, two
+    /// blocks), rows split in two, against the plain loop; padded channels come out zero.
+    @Test(arguments: [(3, 1, 9, 13, 16), (5, 2, 13, 13, 40), (3, 2, 6, 7, 100), (5, 1, 7, 7, 32), (3, 1, 1, 1, 64),
+                      (5, 2, 28, 28, 48)])
+    func depthwiseMatchesNaive(kernel k: Int, stride s: Int, h: Int, w: Int, c: Int) {
+        let cp = ChannelsLastAVX512.padded(c)
+        let raw = values(h * w * c, seed: 5).map { $0 * 3 }, weight = values(c * k * k, seed: 6), bias = values(c, seed: 7)
+        let x = channelsLast(raw, rows: h * w, channels: c)
+        let packed = weight.withUnsafeBufferPointer { ChannelsLastAVX512.packDepthwise($0.baseAddress!, channels: c, kernel: k) }
+        let py = SamePadding(input: h, kernel: k, stride: s), px = SamePadding(input: w, kernel: k, stride: s)
+        for relu6 in [true, false] {
+            let expected = naiveDepthwise(raw, h: h, w: w, c: c, weight: weight, bias: bias, kernel: k, stride: s, relu6: relu6)
+            var out = [Float](repeating: sentinel, count: expected.oh * expected.ow * cp + 16)
+            for rows in [0..<py.output / 2, py.output / 2..<py.output] {
+                ChannelsLastAVX512.depthwise(input: x, height: h, width: w, cp: cp, weight: packed,
+                                             bias: ChannelsLastAVX512.padBias(bias), kernel: k, stride: s,
+                                             padTop: py.before, padLeft: px.before, relu6: relu6, output: &out,
+                                             outWidth: px.output, rows: rows, blocks: 0..<(cp + 63) / 64)
+            }
+            var worst: Float = 0
+            for p in 0..<expected.oh * expected.ow {
+                for ch in 0..<cp {
+                    worst = max(worst, abs(out[p * cp + ch] - (ch < c ? expected.out[p * c + ch] : 0)))
+                }
+            }
+            #expect(worst < 1e-4, "relu6 \(relu6)")
+            #expect(out[(expected.oh * expected.ow * cp)...].allSatisfy { $0 == sentinel })
+        }
+    }
+
+    /// The stem's dense 3×3 stride-2 convolution of an RGB image as patches times weights, against a plain loop.
+    @Test(arguments: [(224, 224), (9, 13), (2, 3)])
+    func patchesTimesWeightsIsTheDenseConvolution(h: Int, w: Int) {
+        let cin = 3, cout = 32, k = 3, s = 2
+        let image = values(h * w * cin, seed: 8), weight = values(cout * cin * k * k, seed: 9), bias = values(cout, seed: 10)
+        let py = SamePadding(input: h, kernel: k, stride: s), px = SamePadding(input: w, kernel: k, stride: s)
+        let positions = py.output * px.output, patch = k * k * cin
+        var patches = [Float](repeating: sentinel, count: positions * ChannelsLastAVX512.padded(patch))
+        ChannelsLastAVX512.patches(input: image, height: h, width: w, cin: cin, kernel: k, stride: s, padTop: py.before,
+                                   padLeft: px.before, outWidth: px.output, rows: 0..<py.output, into: &patches)
+        let packed = weight.withUnsafeBufferPointer { ChannelsLastAVX512.packPatches($0.baseAddress!, out: cout, in: cin, kernel: k) }
+        var out = [Float](repeating: sentinel, count: positions * cout)
+        ChannelsLastAVX512.pointwise(input: patches, k: patch, weight: packed, np: cout, bias: bias, residual: nil, relu6: false,
+                                     output: &out, rows: 0..<positions, blocks: 0..<1)
+        var worst: Float = 0
+        for oy in 0..<py.output {
+            for ox in 0..<px.output {
+                for o in 0..<cout {
+                    var sum = bias[o]
+                    for i in 0..<cin {
+                        for ky in 0..<k {
+                            for kx in 0..<k {
+                                let iy = oy * s - py.before + ky, ix = ox * s - px.before + kx
+                                guard iy >= 0 && iy < h && ix >= 0 && ix < w else { continue }
+                                sum += image[(iy * w + ix) * cin + i] * weight[((o * cin + i) * k + ky) * k + kx]
+                            }
+                        }
+                    }
+                    worst = max(worst, abs(out[(oy * px.output + ox) * cout + o] - sum))
+                }
+            }
+        }
+        #expect(worst < 1e-4)
+    }
+}
