@@ -123,7 +123,7 @@ struct ChannelsLastLite: Sendable {
         let blocks = (layer.paddedOut + ChannelsLastAVX512.blockChannels - 1) / ChannelsLastAVX512.blockChannels
         let call = Operands(layer: layer, input: x, output: out, residual: nil)
         let geometry = Geometry(height: height, width: width, padY: padY, padX: padX)
-        if blocks >= 4 * threads {
+        if padY.output < 4 * threads {
             split(blocks, threads: threads) { call.depthwise(geometry, rows: 0..<padY.output, blocks: $0) }
         } else {
             split(padY.output, threads: threads) { call.depthwise(geometry, rows: $0, blocks: 0..<blocks) }
