@@ -35,14 +35,21 @@ import Testing
 
     /// Every tile shape of `PanelGEMM` (1–14 rows, one or two panels, a partial last panel),
     /// the SGEMM path beyond `Linear.maxPanelRows`, each epilogue, and stacked layers.
+    /// With 272 inputs and 48 + 80 outputs (whole vectors), the AVX-512 path where the CPU has it, in two depth passes.
     @Test(arguments: [1, 5, 7, 9, 14, 17, 28, 29], [1, 2])
     func linearEpiloguesMatchNaive(rows: Int, threads: Int) {
-        let inFeatures = 37, outFeatures = [40, 70]
+        for (inFeatures, outFeatures) in [(37, [40, 70]), (272, [48, 80])] {
+            linearEpilogues(rows: rows, threads: threads, inFeatures: inFeatures, outFeatures: outFeatures)
+        }
+    }
+
+    private func linearEpilogues(rows: Int, threads: Int, inFeatures: Int, outFeatures: [Int]) {
         let weights = outFeatures.enumerated().map { i, out in
             Tensor(shape: [out, inFeatures], data: pseudoRandom(out * inFeatures, seed: 11 + i))
         }
         let biases = outFeatures.enumerated().map { i, out in Tensor(shape: [out], data: pseudoRandom(out, seed: 21 + i)) }
         let linear = Linear(weights: weights, biases: biases)
+        #expect(linear.vectorBlocks.isEmpty == !(BLASKernels.avx512 && inFeatures % 16 == 0))
         let n = outFeatures.reduce(0, +)
         let stacked = weights.flatMap(\.data), bias = biases.flatMap(\.data)
         let x = pseudoRandom(rows * inFeatures, seed: 3)
@@ -67,7 +74,7 @@ import Testing
                     worst = max(worst, abs(y[r * n + o] - expected))
                 }
             }
-            #expect(worst < 1e-4, "\(epilogue)")
+            #expect(worst < 1e-4, "\(epilogue) \(inFeatures) inputs")
         }
     }
 

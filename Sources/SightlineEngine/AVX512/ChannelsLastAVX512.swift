@@ -59,8 +59,10 @@ public enum ChannelsLastAVX512 {
 
     /// Rows `rows` of out [m × np] = x [m × padded(k)] · W + bias (+ residual, then ReLU6), over the 64-channel
     /// weight blocks `blocks` of W packed by `packPointwise`; np is the padded output channel count.
+    /// `addToOutput` adds the result to what the output holds (a residual connection into it).
     public static func pointwise(input x: UnsafePointer<Float>, k: Int, weight: UnsafePointer<Float>, np: Int,
                                  bias: UnsafePointer<Float>, residual: UnsafePointer<Float>?, relu6: Bool,
+                                 addToOutput: Bool = false,
                                  output: UnsafeMutablePointer<Float>, rows: Range<Int>, blocks: Range<Int>) {
         let ldx = padded(k)
         let chunks = (k &+ depthChunk &- 1) / depthChunk
@@ -77,7 +79,7 @@ public enum ChannelsLastAVX512 {
                     while r < last {
                         let t = PointwiseTarget(output: output + (r &* np &+ c), ldo: np, rows: min(tileRows, last &- r),
                                                 bias: bias + c, residual: residual.map { $0 + (r &* np &+ c) }, relu6: relu6,
-                                                accumulate: k0 > 0, finish: k1 == k)
+                                                accumulate: addToOutput || k0 > 0, finish: k1 == k)
                         let source = x + (r &* ldx &+ k0)
                         switch width >> 4 {
                         case 1: PointwiseTile<1>.run(k: k1 &- k0, x: source, ldx: ldx, w: w, t)

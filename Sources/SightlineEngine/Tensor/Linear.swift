@@ -1,13 +1,18 @@
+import SightlineEngineAVX512
+
 /// A fully connected layer y = x·Wᵀ + b.
 ///
-/// Few rows (one sentence) run `PanelGEMM` on the weight packed at load into column panels;
-/// more rows run SGEMM on PyTorch's [out × in] layout, whose AVX-512 kernels win once the
-/// product is large enough to amortise SGEMM's repacking. Both layouts are kept.
+/// Few rows (one sentence) run a register-tiled kernel on the weight packed at load: `ChannelsLastAVX512`'s
+/// 1×1 product where the CPU has AVX-512 and the widths are whole vectors, else `PanelGEMM`'s column panels.
+/// More rows run SGEMM on PyTorch's [out × in] layout, whose kernels win once the product is large enough
+/// to amortise SGEMM's repacking. Both layouts are kept.
 struct Linear: Sendable {
     /// PyTorch's [out × in] weight, for SGEMM.
     let weight: [Float]
-    /// The weight as `PanelGEMM` panels.
+    /// The weight as `PanelGEMM` panels, or empty where `vectorBlocks` is used.
     let panels: [Float]
+    /// The weight packed by `ChannelsLastAVX512.packPointwise` where the CPU has AVX-512, else empty.
+    let vectorBlocks: [Float]
     /// The bias padded with zeros to whole panels.
     let bias: [Float]
     let inFeatures: Int
@@ -19,12 +24,15 @@ struct Linear: Sendable {
 
     /// One layer computing several layers of the same input side by side: their outputs are
     /// concatenated in order (as for attention's query, key and value projections).
-    init(weights: [Tensor], biases: [Tensor]) {
+    /// `avx512` packs for `ChannelsLastAVX512`; it must only be true where `BLASKernels.avx512` is.
+    init(weights: [Tensor], biases: [Tensor], avx512: Bool = BLASKernels.avx512) {
         let inFeatures = weights[0].shape[1]
         let outFeatures = weights.reduce(0) { $0 + $1.shape[0] }
         precondition(weights.allSatisfy { $0.shape[1] == inFeatures }, "stacked linear layers need one input width")
         self.weight = weights.flatMap(\.data)
-        self.panels = PanelGEMM.packPanels(weight, n: outFeatures, k: inFeatures)
+        let vectors = avx512 && outFeatures % ChannelsLastAVX512.lanes == 0 && inFeatures % ChannelsLastAVX512.lanes == 0
+        self.vectorBlocks = vectors ? ChannelsLastAVX512.packPointwise(weight, n: outFeatures, k: inFeatures) : []
+        self.panels = vectors ? [] : PanelGEMM.packPanels(weight, n: outFeatures, k: inFeatures)
         let panelCount = (outFeatures + PanelGEMM.width - 1) / PanelGEMM.width
         self.bias = biases.flatMap(\.data) + [Float](repeating: 0, count: panelCount * PanelGEMM.width - outFeatures)
         self.inFeatures = inFeatures
@@ -48,6 +56,10 @@ struct Linear: Sendable {
             productSGEMM(x, rows: rows, into: y, slices: slices, epilogue: epilogue)
             return
         }
+        if !vectorBlocks.isEmpty {
+            productAVX512(x, rows: rows, into: y, slices: slices, epilogue: epilogue)
+            return
+        }
         let packed = scratch ?? .allocate(capacity: scratchCount(rows: rows))
         defer { if scratch == nil { packed.deallocate() } }
         PanelGEMM.packRows(x, m: rows, k: inFeatures, lda: inFeatures, into: packed)
@@ -61,6 +73,30 @@ struct Linear: Sendable {
                 Parallel.chunks(panelCount, threads: slices) { start, end in
                     PanelGEMM.multiply(m: m, n: n, k: k, packedA: input.base, panels: start..<end,
                                        b: weights.base, bias: biases.base, c: output.base, ldc: n, epilogue: epilogue)
+                }
+            }
+        }
+    }
+
+    /// The AVX-512 path, split by blocks of 64 outputs; GELU is applied by each worker to its slice.
+    private func productAVX512(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>,
+                               slices: Int, epilogue: PanelGEMM.Epilogue) {
+        let input = SendablePointer(UnsafeMutablePointer(mutating: x)), output = SendablePointer(y)
+        let (n, k) = (outFeatures, inFeatures)
+        let blocks = (n + ChannelsLastAVX512.blockChannels - 1) / ChannelsLastAVX512.blockChannels
+        let accumulate = if case .accumulate = epilogue { true } else { false }
+        let gelu = if case .gelu = epilogue { true } else { false }
+        vectorBlocks.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                let weights = SendablePointer(UnsafeMutablePointer(mutating: w.baseAddress!))
+                let biases = SendablePointer(UnsafeMutablePointer(mutating: b.baseAddress!))
+                Parallel.chunks(blocks, threads: slices) { start, end in
+                    ChannelsLastAVX512.pointwise(input: input.base, k: k, weight: weights.base, np: n, bias: biases.base,
+                                                 residual: nil, relu6: false, addToOutput: accumulate, output: output.base,
+                                                 rows: 0..<rows, blocks: start..<end)
+                    guard gelu else { return }
+                    let first = start * ChannelsLastAVX512.blockChannels, last = min(n, end * ChannelsLastAVX512.blockChannels)
+                    for r in 0..<rows { Activation.gelu(output.base + r * n + first, count: last - first) }
                 }
             }
         }
