@@ -71,28 +71,59 @@ struct ChannelsLastLite: Sendable {
             }
         }
         (height, width) = dense(stem, w.input, height: height, width: width, patches: w.patches, into: w.a, threads: threads)
-        var current = w.a, spare = w.b
+        var current = w.a, next = w.d
         for block in blocks {
-            var source = current
-            if let expand = block.expand {
-                pointwise(expand, source, rows: height * width, into: spare, residual: nil, threads: threads)
-                source = spare
-            }
-            (height, width) = depthwise(block.depthwise, source, height: height, width: width, into: w.c, threads: threads)
-            pointwise(block.project, w.c, rows: height * width, into: spare, residual: block.residual ? current : nil,
-                      threads: threads)
-            swap(&current, &spare)
+            (height, width) = run(block, current, height: height, width: width, into: next, workspace: w, threads: threads)
+            swap(&current, &next)
         }
         let rows = height * width, np = head.paddedOut
-        pointwise(head, current, rows: rows, into: spare, residual: nil, threads: threads)
+        pointwise(head, current, rows: rows, into: w.b, residual: nil, threads: threads)
         var features = [Float](repeating: 0, count: head.outChannels)
         for r in 0..<rows {
-            let row = spare + r * np
+            let row = w.b + r * np
             for c in 0..<head.outChannels { features[c] += row[c] }
         }
         let scale = 1 / Float(rows)
         return features.map { $0 * scale }
     }
+
+    /// One MBConv block from `input` into `output`, through the expansion in `w.b` and the depthwise output in `w.c`.
+    ///
+    /// Where the expanded activation is larger than L2, the block runs in bands of output rows (expand the input
+    /// rows the band needs, depthwise the band, project it), so that each step reads what the one before wrote
+    /// while it is still in cache rather than from memory.
+    private func run(_ block: Block, _ input: UnsafeMutablePointer<Float>, height: Int, width: Int,
+                     into output: UnsafeMutablePointer<Float>, workspace w: Workspace, threads: Int) -> (Int, Int) {
+        let dw = block.depthwise, project = block.project
+        let (padY, padX) = dw.padding(height: height, width: width)
+        let outW = padX.output, hiddenRow = width * dw.paddedOut
+        let geometry = Geometry(height: height, width: width, padY: padY, padX: padX)
+        let band = Self.bandFloats * threads
+        let banded = block.expand != nil && height * hiddenRow > 2 * band
+        let bandRows = banded ? max(1, band / (hiddenRow * dw.stride)) : padY.output
+        var expanded = 0
+        for first in stride(from: 0, to: padY.output, by: bandRows) {
+            let last = min(padY.output, first + bandRows)
+            var source = input
+            if let expand = block.expand {
+                let needed = min(height, (last - 1) * dw.stride - padY.before + dw.kernel)
+                if needed > expanded {
+                    pointwise(expand, input + expanded * width * ChannelsLastAVX512.padded(expand.patch),
+                              rows: (needed - expanded) * width, into: w.b + expanded * hiddenRow, residual: nil, threads: threads)
+                    expanded = needed
+                }
+                source = w.b
+            }
+            depthwise(dw, source, geometry, rows: first..<last, into: w.c, threads: threads)
+            let offset = first * outW * project.paddedOut
+            pointwise(project, w.c + first * outW * dw.paddedOut, rows: (last - first) * outW, into: output + offset,
+                      residual: block.residual ? input + offset : nil, threads: threads)
+        }
+        return (padY.output, outW)
+    }
+
+    /// Floats of expanded activation per band and worker: 512 kB, a quarter of this CPU's L2.
+    static let bandFloats = 1 << 17
 
     /// Splits `count` units across `threads` workers, or runs them here.
     private func split(_ count: Int, threads: Int, _ body: @escaping @Sendable (Range<Int>) -> Void) {
@@ -117,18 +148,17 @@ struct ChannelsLastLite: Sendable {
         }
     }
 
-    private func depthwise(_ layer: Layer, _ x: UnsafeMutablePointer<Float>, height: Int, width: Int,
-                           into out: UnsafeMutablePointer<Float>, threads: Int) -> (Int, Int) {
-        let (padY, padX) = layer.padding(height: height, width: width)
+    private func depthwise(_ layer: Layer, _ x: UnsafeMutablePointer<Float>, _ geometry: Geometry, rows: Range<Int>,
+                           into out: UnsafeMutablePointer<Float>, threads: Int) {
         let blocks = (layer.paddedOut + ChannelsLastAVX512.blockChannels - 1) / ChannelsLastAVX512.blockChannels
         let call = Operands(layer: layer, input: x, output: out, residual: nil)
-        let geometry = Geometry(height: height, width: width, padY: padY, padX: padX)
-        if padY.output < 4 * threads {
-            split(blocks, threads: threads) { call.depthwise(geometry, rows: 0..<padY.output, blocks: $0) }
+        if rows.count < 4 * threads {
+            split(blocks, threads: threads) { call.depthwise(geometry, rows: rows, blocks: $0) }
         } else {
-            split(padY.output, threads: threads) { call.depthwise(geometry, rows: $0, blocks: 0..<blocks) }
+            split(rows.count, threads: threads) {
+                call.depthwise(geometry, rows: rows.lowerBound + $0.lowerBound..<rows.lowerBound + $0.upperBound, blocks: 0..<blocks)
+            }
         }
-        return (padY.output, padX.output)
     }
 
     /// A dense k×k layer as its patch matrix (in `patches`) times the weights.
@@ -188,7 +218,7 @@ struct ChannelsLastLite: Sendable {
 
     /// Preallocated channels-last activations sized for the largest layer of the given images.
     final class Workspace {
-        let input, patches, a, b, c: UnsafeMutablePointer<Float>
+        let input, patches, a, b, c, d: UnsafeMutablePointer<Float>
 
         init(model: ChannelsLastLite, images: [Tensor]) {
             var activation = 0, pixels = 0, patches = 0
@@ -211,6 +241,7 @@ struct ChannelsLastLite: Sendable {
             a = Self.allocate(max(activation, 1))
             b = Self.allocate(max(activation, 1))
             c = Self.allocate(max(activation, 1))
+            d = Self.allocate(max(activation, 1))
         }
 
         private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -219,7 +250,7 @@ struct ChannelsLastLite: Sendable {
         }
 
         deinit {
-            for p in [input, patches, a, b, c] { p.deallocate() }
+            for p in [input, patches, a, b, c, d] { p.deallocate() }
         }
     }
 }
