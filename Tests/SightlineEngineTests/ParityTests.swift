@@ -40,10 +40,11 @@ import Testing
         }
         for (model, threads) in models.flatMap({ m in [1, 2].map { (m, $0) } }) {
             let outputs = model(inputs, threads: ThreadConfig(threads: threads))
+            let layout = if case .channelsLast = model.network { "channels-last" } else { "channels-first" }
             for (i, (got, want)) in zip(outputs, expected).enumerated() {
                 let scale = want.map(abs).max() ?? 1
                 let worst = zip(got.logits, want).map { abs($0 - $1) }.max() ?? 0
-                #expect(worst / scale <= 1e-3, "image \(names[i]) channels-last \(model.channelsLast != nil): relative error \(worst / scale)")
+                #expect(worst / scale <= 1e-3, "image \(names[i]) \(layout) \(threads) threads: relative error \(worst / scale)")
                 let top = { (l: [Float]) in Array(l.indices.sorted { l[$0] > l[$1] }.prefix(5)) }
                 #expect(top(got.logits) == top(want), "image \(names[i]) top-5")
             }

@@ -216,37 +216,40 @@ struct ChannelsLastLite: Sendable {
         }
     }
 
-    /// Preallocated channels-last activations sized for the largest layer of the given images.
+    /// Preallocated channels-last activations sized for the largest layer of the given images: `a` and `d` hold
+    /// block inputs and outputs in turn, `b` expansions (and the head's output), `c` depthwise outputs.
     final class Workspace {
         let input, patches, a, b, c, d: UnsafeMutablePointer<Float>
 
         init(model: ChannelsLastLite, images: [Tensor]) {
-            var activation = 0, pixels = 0, patches = 0
+            var pixels = 0, patches = 0, blockIO = 0, expanded = 0, depthwise = 0
             for image in images {
                 var h = image.shape[1], w = image.shape[2]
                 pixels = max(pixels, 3 * h * w)
                 let (padY, padX) = model.stem.padding(height: h, width: w)
                 (h, w) = (padY.output, padX.output)
                 patches = max(patches, h * w * ChannelsLastAVX512.padded(model.stem.patch))
-                activation = max(activation, h * w * model.stem.paddedOut)
+                blockIO = max(blockIO, h * w * model.stem.paddedOut)
                 for block in model.blocks {
-                    activation = max(activation, h * w * block.depthwise.paddedOut)
+                    expanded = max(expanded, h * w * block.depthwise.paddedOut)
                     let (padY, padX) = block.depthwise.padding(height: h, width: w)
                     (h, w) = (padY.output, padX.output)
+                    depthwise = max(depthwise, h * w * block.depthwise.paddedOut)
+                    blockIO = max(blockIO, h * w * block.project.paddedOut)
                 }
-                activation = max(activation, h * w * model.head.paddedOut)
+                expanded = max(expanded, h * w * model.head.paddedOut)
             }
-            input = Self.allocate(max(pixels, 1))
-            self.patches = Self.allocate(max(patches, 1))
-            a = Self.allocate(max(activation, 1))
-            b = Self.allocate(max(activation, 1))
-            c = Self.allocate(max(activation, 1))
-            d = Self.allocate(max(activation, 1))
+            input = Self.allocate(pixels)
+            self.patches = Self.allocate(patches)
+            a = Self.allocate(blockIO)
+            b = Self.allocate(expanded)
+            c = Self.allocate(depthwise)
+            d = Self.allocate(blockIO)
         }
 
         private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
-            UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
-                .bindMemory(to: Float.self, capacity: count)
+            UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+                .bindMemory(to: Float.self, capacity: max(count, 1))
         }
 
         deinit {

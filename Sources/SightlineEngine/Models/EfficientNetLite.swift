@@ -20,12 +20,15 @@ public struct ImageEmbedding: Sendable, Equatable {
 /// EfficientNet-Lite0/1/2 (Tan & Le, 2019) inference on batches of preprocessed images.
 public struct EfficientNetLite: Sendable {
     public let variant: EfficientNetLiteVariant
-    let stem: Conv2D
-    let blocks: [MBConvBlock]
-    let head: Conv2D
+    let network: Network
     let classifier: Linear
-    /// The same layers packed for `ChannelsLastAVX512`, present where the CPU has AVX-512.
-    let channelsLast: ChannelsLastLite?
+
+    /// The convolutional layers in the layout this CPU runs fastest.
+    enum Network: Sendable {
+        case channelsFirst(ChannelsFirstLite)
+        /// Where the CPU has AVX-512.
+        case channelsLast(ChannelsLastLite)
+    }
     static let batchNormEpsilon: Float = 1e-3
 
     /// TensorFlow's EfficientNet-Lite input normalisation (x − 127) / 128 per channel
@@ -39,7 +42,7 @@ public struct EfficientNetLite: Sendable {
         var weights = StrictWeights(try TorchCheckpoint.load(path: checkpointPath), path: checkpointPath)
         let eps = Self.batchNormEpsilon
         typealias N = EfficientNetTensorNames
-        stem = Conv2D(weight: try weights.take(N.stem, shape: [32, 3, 3, 3]),
+        let stem = Conv2D(weight: try weights.take(N.stem, shape: [32, 3, 3, 3]),
                       batchNorm: try weights.batchNorm(N.stemNorm, channels: 32, epsilon: eps), stride: 2, depthwise: false, relu6: true)
         var built: [MBConvBlock] = []
         for (i, spec) in variant.blocks.enumerated() {
@@ -61,14 +64,14 @@ public struct EfficientNetLite: Sendable {
                                       residual: spec.stride == 1 && spec.input == spec.output))
         }
         let last = variant.blocks.last?.output ?? 320
-        head = Conv2D(weight: try weights.take(N.head, shape: [1280, last, 1, 1]),
+        let head = Conv2D(weight: try weights.take(N.head, shape: [1280, last, 1, 1]),
                       batchNorm: try weights.batchNorm(N.headNorm, channels: 1280, epsilon: eps), stride: 1, depthwise: false, relu6: true)
         classifier = Linear(weight: try weights.take("\(N.classifier).weight", shape: [1000, 1280]),
                             bias: try weights.take("\(N.classifier).bias", shape: [1000]))
         try weights.finish(unused: N.isUnused)
         self.variant = variant
-        self.blocks = built
-        channelsLast = avx512 ? ChannelsLastLite(stem: stem, blocks: built, head: head) : nil
+        network = avx512 ? .channelsLast(ChannelsLastLite(stem: stem, blocks: built, head: head))
+                         : .channelsFirst(ChannelsFirstLite(stem: stem, blocks: built, head: head))
     }
 
     /// Loads a legacy `torch.save` state dict strictly and folds batch norms into the convolutions.
@@ -104,110 +107,26 @@ public struct EfficientNetLite: Sendable {
         return results.values
     }
 
-    /// `images` one after another, each using `threads` workers.
+    /// `images` one after another, each using `threads` workers, then the classifier over all of them at once.
     private func run(_ images: [Tensor], threads: Int) -> [ImageEmbedding] {
-        if let channelsLast {
-            let workspace = ChannelsLastLite.Workspace(model: channelsLast, images: images)
-            return images.map { classify(channelsLast.features($0, workspace: workspace, threads: threads), threads: threads) }
+        let features: [[Float]]
+        switch network {
+        case .channelsLast(let network):
+            let workspace = ChannelsLastLite.Workspace(model: network, images: images)
+            features = images.map { network.features($0, workspace: workspace, threads: threads) }
+        case .channelsFirst(let network):
+            let workspace = ChannelsFirstLite.Workspace(model: network, images: images, workers: threads)
+            features = images.map { network.features($0, workspace: workspace, threads: threads) }
         }
-        let workspace = Workspace(model: self, images: images, workers: threads)
-        return images.map { forward($0, workspace: workspace, threads: threads) }
-    }
-
-    private func classify(_ features: [Float], threads: Int) -> ImageEmbedding {
-        var logits = [Float](repeating: 0, count: 1000)
-        features.withUnsafeBufferPointer { f in
-            logits.withUnsafeMutableBufferPointer { l in classifier(f.baseAddress!, rows: 1, into: l.baseAddress!, threads: threads) }
-        }
-        return ImageEmbedding(features: features, logits: logits)
-    }
-
-    private func forward(_ image: Tensor, workspace w: Workspace, threads: Int) -> ImageEmbedding {
-        var height = image.shape[1], width = image.shape[2]
-        image.data.withUnsafeBufferPointer { input in
-            stem(input.baseAddress!, height: height, width: width, into: w.a, scratch: w.scratch, threads: threads)
-        }
-        (height, width) = stem.outputSize(height: height, width: width)
-        var current = w.a, spare = w.b
-        for block in blocks {
-            var depthwiseInput = UnsafePointer(current)
-            var pending: Conv2D?
-            if let expand = block.expand {
-                expand(current, height: height, width: width, into: spare, scratch: w.scratch, threads: threads, finish: false)
-                depthwiseInput = UnsafePointer(spare)
-                pending = expand
+        let width = classifier.outFeatures
+        var logits = [Float](repeating: 0, count: images.count * width)
+        features.flatMap { $0 }.withUnsafeBufferPointer { f in
+            logits.withUnsafeMutableBufferPointer { l in
+                classifier(f.baseAddress!, rows: images.count, into: l.baseAddress!, threads: threads)
             }
-            let (outH, outW) = block.depthwise.outputSize(height: height, width: width)
-            depthwise(block.depthwise, depthwiseInput, height: height, width: width, pending: pending,
-                      into: w.c, workspace: w, threads: threads)
-            block.project(w.c, height: outH, width: outW, into: spare, scratch: w.scratch, threads: threads,
-                          residual: block.residual ? current : nil)
-            swap(&current, &spare)
-            (height, width) = (outH, outW)
         }
-        head(current, height: height, width: width, into: spare, scratch: w.scratch, threads: threads)
-        let spatial = height * width
-        var features = [Float](repeating: 0, count: 1280)
-        for c in 0..<1280 {
-            var sum: Float = 0
-            for i in 0..<spatial { sum += spare[c * spatial + i] }
-            features[c] = sum / Float(spatial)
-        }
-        return classify(features, threads: threads)
-    }
-
-    private func depthwise(_ conv: Conv2D, _ input: UnsafePointer<Float>, height: Int, width: Int, pending: Conv2D?,
-                           into output: UnsafeMutablePointer<Float>, workspace w: Workspace, threads: Int) {
-        guard threads > 1 else {
-            conv(input, height: height, width: width, into: output, scratch: w.scratch, pending: pending)
-            return
-        }
-        let source = SendablePointer(UnsafeMutablePointer(mutating: input))
-        let target = SendablePointer(output)
-        let scratch = SendablePointer(w.scratch)
-        let perWorker = w.scratchCount / threads
-        Parallel.chunks(conv.outChannels, threads: threads) { start, end in
-            let worker = start * threads / conv.outChannels
-            conv(source.base, height: height, width: width, into: target.base,
-                 scratch: scratch.base + worker * perWorker, channels: start..<end, pending: pending)
-        }
-    }
-
-    /// Preallocated activation and scratch buffers sized for the largest layer of the given images.
-    final class Workspace {
-        let a, b, c, scratch: UnsafeMutablePointer<Float>
-        let scratchCount: Int
-
-        init(model: EfficientNetLite, images: [Tensor], workers: Int) {
-            var activation = 0, scratch = 0
-            for image in images {
-                var h = image.shape[1], w = image.shape[2]
-                scratch = max(scratch, model.stem.scratchCount(height: h, width: w))
-                (h, w) = model.stem.outputSize(height: h, width: w)
-                activation = max(activation, 32 * h * w)
-                for block in model.blocks {
-                    activation = max(activation, block.depthwise.outChannels * h * w)
-                    scratch = max(scratch, block.depthwise.scratchCount(height: h, width: w))
-                    (h, w) = block.depthwise.outputSize(height: h, width: w)
-                }
-                activation = max(activation, 1280 * h * w)
-            }
-            scratch *= max(1, workers)
-            a = Self.allocate(activation)
-            b = Self.allocate(activation)
-            c = Self.allocate(activation)
-            self.scratch = Self.allocate(max(scratch, 1))
-            scratchCount = scratch
-        }
-
-        /// Cache-line aligned, so that rows of a multiple of 16 floats are read and written in whole lines.
-        private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
-            UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
-                .bindMemory(to: Float.self, capacity: count)
-        }
-
-        deinit {
-            for p in [a, b, c, scratch] { p.deallocate() }
+        return features.enumerated().map { i, f in
+            ImageEmbedding(features: f, logits: Array(logits[i * width..<(i + 1) * width]))
         }
     }
 }
