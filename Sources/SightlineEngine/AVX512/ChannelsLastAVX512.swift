@@ -121,10 +121,29 @@ public enum ChannelsLastAVX512 {
                                           output: output + ((oy &* outWidth &+ ox) &* cp &+ c))
                 }
                 for ox in 0..<first { runPoints(point(ox, 1), vectors: vectors) }
-                if first < last { runPoints(point(first, last &- first), vectors: vectors) }
+                if first < last { runInterior(point(first, last &- first), stride: s, vectors: vectors) }
                 for ox in last..<outWidth { runPoints(point(ox, 1), vectors: vectors) }
             }
         }
+    }
+
+    /// `p.count` consecutive depthwise outputs whose taps all lie inside the input: eight at a time from a window
+    /// of input vectors held in registers for the common kernels and strides, the rest as `runPoints`.
+    private static func runInterior(_ p: DepthwisePoint, stride s: Int, vectors: Int) {
+        let done: Int
+        switch (p.kernel, s) {
+        // Kernels 3 and 5 only: `DepthwiseWindow` spells out their taps.
+        case (3, 1): done = DepthwiseWindow<3, 1, 10>.run(p, vectors: vectors)
+        case (5, 1): done = DepthwiseWindow<5, 1, 12>.run(p, vectors: vectors)
+        case (3, 2): done = DepthwiseWindow<3, 2, 17>.run(p, vectors: vectors)
+        case (5, 2): done = DepthwiseWindow<5, 2, 19>.run(p, vectors: vectors)
+        default: done = 0
+        }
+        guard done < p.count else { return }
+        runPoints(DepthwisePoint(input: p.input + done &* p.step, weight: p.weight, bias: p.bias, rowStride: p.rowStride,
+                                 tapStride: p.tapStride, step: p.step, kernel: p.kernel, ky: p.ky, kx: p.kx,
+                                 count: p.count &- done, relu6: p.relu6, output: p.output + done &* p.tapStride),
+                  vectors: vectors)
     }
 
     /// `p.count` consecutive depthwise outputs, several at a time when a block has few vectors.
@@ -285,5 +304,46 @@ struct DepthwiseTile<let positions: Int, let vectors: Int> {
                                       count: p.count &- done, relu6: p.relu6, output: p.output + done &* p.tapStride)
             DepthwiseTile<1, vectors>.run(rest)
         }
+    }
+}
+
+/// Eight consecutive interior outputs of a k×k depthwise convolution with stride s, one vector of 16 channels at a
+/// time: each input row's `span` = 7·s + k vectors are loaded once into registers and shared by every tap and output
+/// that reads them, so a multiply-add costs no load but its weight's.
+struct DepthwiseWindow<let kernel: Int, let stride: Int, let span: Int> {
+    /// Computes whole groups of eight of `p`'s outputs and returns how many it computed.
+    @inline(never)
+    static func run(_ p: DepthwisePoint, vectors: Int) -> Int {
+        var done = 0
+        while done &+ 8 <= p.count {
+            let base = p.input + done &* p.step
+            for q in 0..<vectors {
+                var acc = InlineArray<8, SIMD16<Float>>(repeating: load(p.bias + q &* 16))
+                for y in p.ky {
+                    let row = base + (y &* p.rowStride &+ q &* 16)
+                    var window = InlineArray<span, SIMD16<Float>>(repeating: SIMD16())
+                    for i in 0..<span { window[i] = load(row + i &* p.tapStride) }
+                    let taps = p.weight + (y &* kernel &* p.tapStride &+ q &* 16)
+                    tap(&acc, window, 0, load(taps))
+                    tap(&acc, window, 1, load(taps + p.tapStride))
+                    tap(&acc, window, 2, load(taps + 2 &* p.tapStride))
+                    if kernel == 5 {
+                        tap(&acc, window, 3, load(taps + 3 &* p.tapStride))
+                        tap(&acc, window, 4, load(taps + 4 &* p.tapStride))
+                    }
+                }
+                let target = p.output + (done &* p.tapStride &+ q &* 16)
+                for j in 0..<8 { store(p.relu6 ? clamp6(acc[j]) : acc[j], target + j &* p.tapStride) }
+            }
+            done &+= 8
+        }
+        return done
+    }
+
+    /// Tap column `x` (a constant where inlined, so that the window stays in registers) for all eight outputs.
+    @inline(__always)
+    private static func tap(_ acc: inout InlineArray<8, SIMD16<Float>>, _ window: InlineArray<span, SIMD16<Float>>,
+                            _ x: Int, _ w: SIMD16<Float>) {
+        for j in 0..<8 { acc[j] = acc[j].addingProduct(window[j &* stride &+ x], w) }
     }
 }
