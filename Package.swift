@@ -33,7 +33,9 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // engine kernels for AVX-512 CPUs, called only where /proc/cpuinfo reports AVX-512
-        .target(name: "SightlineEngineAVX512", path: "Sources/SightlineEngine/AVX512",
+        // software prefetch, which Swift does not expose
+        .target(name: "CPrefetch"),
+        .target(name: "SightlineEngineAVX512", dependencies: ["CPrefetch"], path: "Sources/SightlineEngine/AVX512",
                 swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // pixels: image decoding and resizing

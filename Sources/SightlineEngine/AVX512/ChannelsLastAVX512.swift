@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Convolutions over channels-last activations, [height × width × channels] with the channel count padded
 /// to a multiple of 16, the layout ONNX Runtime's MLAS converts MobileNet-style networks to.
 ///
@@ -230,6 +232,8 @@ struct PointwiseTile<let vectors: Int> {
         var wp = w
         for i in 0..<k {
             var v = InlineArray<vectors, SIMD16<Float>>(repeating: SIMD16())
+            // Weights stream from L3 into the first tile of each pass; fetch them 24 inputs ahead.
+            for q in 0..<vectors { sightline_prefetch(wp + (24 &* width &+ q &* 16)) }
             for q in 0..<vectors { v[q] = load(wp + q &* 16) }
             let b = [x0[i], x1[i], x2[i], x3[i], x4[i], x5[i]] as InlineArray<6, Float>
             for r in 0..<6 {
