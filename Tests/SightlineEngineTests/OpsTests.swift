@@ -35,7 +35,8 @@ import Testing
 
     /// Every tile shape of `PanelGEMM` (1–14 rows, one or two panels, a partial last panel),
     /// the SGEMM path beyond `Linear.maxPanelRows`, each epilogue, and stacked layers.
-    /// With 272 inputs and 48 + 80 outputs (whole vectors), the AVX-512 path where the CPU has it, in three passes over the inputs (at most 128 each).
+    /// With 272 inputs and 48 + 80 outputs (whole vectors), the AVX-512 path where the CPU has it,
+    /// in three passes over the inputs (at most 128 each).
     @Test(arguments: [1, 5, 7, 9, 14, 17, 28, 29], [1, 2])
     func linearEpiloguesMatchNaive(rows: Int, threads: Int) {
         for (inFeatures, outFeatures) in [(37, [40, 70]), (272, [48, 80])] {
