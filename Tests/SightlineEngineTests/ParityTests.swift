@@ -50,4 +50,28 @@ import Testing
             }
         }
     }
+
+    /// The channels-last network against the channels-first one on inputs other than 224 × 224: odd, non-square
+    /// and small sizes (every SAME-padding case of the stride-2 layers), Lite2's 260 × 260, 1 and 2 threads.
+    @Test(.enabled(if: BLASKernels.avx512, "this CPU has no AVX-512: only the channels-first network runs here"),
+          .enabled(if: TestPaths.installed(.efficientNetLite0), TestPaths.modelsSkip))
+    func channelsLastMatchesChannelsFirstOnOtherSizes() throws {
+        let path = try TestPaths.store.path(.efficientNetLite0)
+        let first = try EfficientNetLite(checkpointPath: path, variant: .lite0, avx512: false)
+        let last = try EfficientNetLite(checkpointPath: path, variant: .lite0, avx512: true)
+        for (h, w) in [(37, 53), (260, 260), (9, 16), (1, 1)] {
+            let image = Tensor(shape: [3, h, w], data: (0..<3 * h * w).map { Float(sin(Double($0) * 0.013)) })
+            let expected = first([image], threads: ThreadConfig(threads: 1))[0]
+            for threads in [1, 2] {
+                let got = last([image, image], threads: ThreadConfig(threads: threads))
+                for embedding in got {
+                    let scale = expected.logits.map(abs).max() ?? 1
+                    let worst = zip(embedding.logits, expected.logits).map { abs($0 - $1) }.max() ?? 0
+                    #expect(worst / scale <= 1e-4, "\(h)×\(w), \(threads) threads: relative error \(worst / scale)")
+                    let features = zip(embedding.features, expected.features).map { abs($0 - $1) }.max() ?? 0
+                    #expect(features <= 1e-3 * (expected.features.max() ?? 1), "\(h)×\(w) features")
+                }
+            }
+        }
+    }
 }
