@@ -29,6 +29,7 @@ public struct EfficientNetLite: Sendable {
         /// Where the CPU has AVX-512.
         case channelsLast(ChannelsLastLite)
     }
+
     static let batchNormEpsilon: Float = 1e-3
 
     /// TensorFlow's EfficientNet-Lite input normalisation (x − 127) / 128 per channel

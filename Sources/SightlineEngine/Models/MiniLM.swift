@@ -86,7 +86,7 @@ final class BertWorkspace {
         context = .allocate(capacity: rows * c.hiddenSize)
         intermediate = .allocate(capacity: rows * c.intermediateSize)
         scores = .allocate(capacity: rows / max(length, 1) * c.heads * length * length)
-        scratch = .allocate(capacity: rows * max(c.hiddenSize, c.intermediateSize))
+        scratch = .allocate(capacity: min(rows, Linear.maxPanelRows) * max(c.hiddenSize, c.intermediateSize))
     }
 
     deinit {

@@ -17,7 +17,8 @@ struct SamePadding: Sendable, Equatable {
 /// A 2-D convolution with batch normalisation folded into its weight and bias (Ioffe & Szegedy, 2015),
 /// over one image in [channels × height × width] layout.
 ///
-/// Dense and pointwise convolutions run as im2col + SGEMM; depthwise ones (MobileNet, Howard et al., 2017) run as a direct loop per channel.
+/// Dense and pointwise convolutions run as im2col + SGEMM; depthwise ones
+/// (MobileNet, Howard et al., 2017) run as a direct loop per channel.
 struct Conv2D: Sendable {
     let weight: [Float]
     let bias: [Float]
