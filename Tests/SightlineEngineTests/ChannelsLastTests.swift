@@ -1,7 +1,22 @@
 import Foundation
-import SightlineEngineAVX512
+@testable import SightlineEngineAVX512
 import Testing
 @testable import SightlineEngine
+
+/// A 1×1 product's rows run as few tiles as six-row tiles would need, with heights at most one apart.
+@Test(arguments: [1, 2, 5, 6, 7, 13, 24, 25, 49, 196, 700])
+func tileHeightsSpreadRowsEvenly(rows m: Int) throws {
+    var heights: [Int] = []
+    var left = m
+    while left > 0 {
+        let height = ChannelsLastAVX512.tileHeight(left)
+        try #require((1...ChannelsLastAVX512.tileRows).contains(height), "\(left) rows left")
+        heights.append(height)
+        left -= height
+    }
+    #expect(heights.count == (m + ChannelsLastAVX512.tileRows - 1) / ChannelsLastAVX512.tileRows)
+    #expect((heights.max() ?? 0) - (heights.min() ?? 0) <= 1, "\(heights)")
+}
 
 /// The channels-last AVX-512 kernels against plain loops, with sentinels after every output.
 @Suite(.enabled(if: BLASKernels.avx512, "this CPU has no AVX-512: the channels-last kernels never run here"))
@@ -21,8 +36,9 @@ struct ChannelsLastTests {
     }
 
     /// 1×1 products with 1–4 vectors per weight block, partial last blocks (24, 40 and 100 channels), depths over
-    /// one pass (300 inputs), partial row tiles, and the work split by rows or by blocks as the engine's workers do.
-    @Test(arguments: [(1, 16, 16), (7, 24, 24), (49, 300, 40), (50, 96, 100), (13, 5, 200), (700, 16, 64)])
+    /// one pass (300 inputs), tiles of every height from 1 to 6 rows, and the work split by rows or by blocks as the
+    /// engine's workers do.
+    @Test(arguments: [(1, 16, 16), (5, 20, 64), (7, 24, 24), (49, 300, 40), (50, 96, 100), (13, 5, 200), (700, 16, 64)])
     func pointwiseMatchesNaiveProduct(rows m: Int, k: Int, n: Int) {
         let np = ChannelsLastAVX512.padded(n), kp = ChannelsLastAVX512.padded(k)
         let w = values(n * k, seed: 1), bias = values(n, seed: 2)

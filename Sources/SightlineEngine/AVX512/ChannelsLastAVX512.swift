@@ -79,21 +79,43 @@ public enum ChannelsLastAVX512 {
                     let w = weight + (c &* k &+ k0 &* width)
                     var r = first
                     while r < last {
-                        let t = PointwiseTarget(output: output + (r &* np &+ c), ldo: np, rows: min(tileRows, last &- r),
-                                                bias: bias + c, residual: residual.map { $0 + (r &* np &+ c) }, relu6: relu6,
+                        let height = tileHeight(last &- r)
+                        let t = PointwiseTarget(output: output + (r &* np &+ c), ldo: np, bias: bias + c,
+                                                residual: residual.map { $0 + (r &* np &+ c) }, relu6: relu6,
                                                 accumulate: addToOutput || k0 > 0, finish: k1 == k)
                         let source = x + (r &* ldx &+ k0)
-                        switch width >> 4 {
-                        case 1: PointwiseTile<1>.run(k: k1 &- k0, x: source, ldx: ldx, w: w, t)
-                        case 2: PointwiseTile<2>.run(k: k1 &- k0, x: source, ldx: ldx, w: w, t)
-                        case 3: PointwiseTile<3>.run(k: k1 &- k0, x: source, ldx: ldx, w: w, t)
-                        default: PointwiseTile<4>.run(k: k1 &- k0, x: source, ldx: ldx, w: w, t)
+                        switch height {
+                        case 6: tile(TileRows<6>(), vectors: width >> 4, k: k1 &- k0, x: source, ldx: ldx, w: w, t)
+                        case 5: tile(TileRows<5>(), vectors: width >> 4, k: k1 &- k0, x: source, ldx: ldx, w: w, t)
+                        case 4: tile(TileRows<4>(), vectors: width >> 4, k: k1 &- k0, x: source, ldx: ldx, w: w, t)
+                        case 3: tile(TileRows<3>(), vectors: width >> 4, k: k1 &- k0, x: source, ldx: ldx, w: w, t)
+                        case 2: tile(TileRows<2>(), vectors: width >> 4, k: k1 &- k0, x: source, ldx: ldx, w: w, t)
+                        default: tile(TileRows<1>(), vectors: width >> 4, k: k1 &- k0, x: source, ldx: ldx, w: w, t)
                         }
-                        r &+= tileRows
+                        r &+= height
                     }
                 }
             }
             first = last
+        }
+    }
+
+    /// Rows of the next tile when `remaining` rows are left: as many tiles as six-row tiles would take, with the
+    /// rows spread evenly over them (49 rows run as four tiles of 6 and five of 5, not eight of 6 and one of 1).
+    @inline(__always)
+    static func tileHeight(_ remaining: Int) -> Int {
+        let tiles = (remaining &+ tileRows &- 1) / tileRows
+        return (remaining &+ tiles &- 1) / tiles
+    }
+
+    @inline(__always)
+    private static func tile<let rows: Int>(_: TileRows<rows>, vectors: Int, k: Int, x: UnsafePointer<Float>, ldx: Int,
+                                           w: UnsafePointer<Float>, _ t: PointwiseTarget) {
+        switch vectors {
+        case 1: PointwiseTile<rows, 1>.run(k: k, x: x, ldx: ldx, w: w, t)
+        case 2: PointwiseTile<rows, 2>.run(k: k, x: x, ldx: ldx, w: w, t)
+        case 3: PointwiseTile<rows, 3>.run(k: k, x: x, ldx: ldx, w: w, t)
+        default: PointwiseTile<rows, 4>.run(k: k, x: x, ldx: ldx, w: w, t)
         }
     }
 
@@ -200,11 +222,10 @@ private func clamp6(_ v: SIMD16<Float>) -> SIMD16<Float> {
     return y
 }
 
-/// Where a 1×1 tile's 6 × 16·vectors block goes; `rows` of its rows are real.
+/// Where a 1×1 tile's rows × 16·vectors block goes.
 struct PointwiseTarget {
     let output: UnsafeMutablePointer<Float>
     let ldo: Int
-    let rows: Int
     let bias: UnsafePointer<Float>
     let residual: UnsafePointer<Float>?
     let relu6: Bool
@@ -214,20 +235,20 @@ struct PointwiseTarget {
     let finish: Bool
 }
 
-/// Six positions × 16·`vectors` output channels of a 1×1 convolution in registers. Rows past the last real
-/// one read the last real row again and are not stored.
-struct PointwiseTile<let vectors: Int> {
+/// A tile height as a type, to pick a `PointwiseTile` specialisation from a runtime count.
+struct TileRows<let count: Int> {}
+
+/// `rows` positions × 16·`vectors` output channels of a 1×1 convolution in registers.
+struct PointwiseTile<let rows: Int, let vectors: Int> {
     @inline(never)
     static func run(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer<Float>, _ t: PointwiseTarget) {
-        var acc = InlineArray<6, InlineArray<vectors, SIMD16<Float>>>(repeating: .init(repeating: SIMD16()))
+        var acc = InlineArray<rows, InlineArray<vectors, SIMD16<Float>>>(repeating: .init(repeating: SIMD16()))
         if t.accumulate {
-            for r in 0..<6 where r < t.rows {
+            for r in 0..<rows {
                 for q in 0..<vectors { acc[r][q] = load(t.output + (r &* t.ldo &+ q &* 16)) }
             }
         }
-        let last = t.rows &- 1
-        let x0 = x, x1 = x + min(1, last) &* ldx, x2 = x + min(2, last) &* ldx
-        let x3 = x + min(3, last) &* ldx, x4 = x + min(4, last) &* ldx, x5 = x + min(5, last) &* ldx
+        let sources = InlineArray<rows, UnsafePointer<Float>> { x + $0 &* ldx }
         let width = vectors &* 16
         var wp = w
         for i in 0..<k {
@@ -235,14 +256,14 @@ struct PointwiseTile<let vectors: Int> {
             // Weights stream from L3 into the first tile of each pass; fetch them 24 inputs ahead.
             for q in 0..<vectors { sightline_prefetch(wp + (24 &* width &+ q &* 16)) }
             for q in 0..<vectors { v[q] = load(wp + q &* 16) }
-            let b = [x0[i], x1[i], x2[i], x3[i], x4[i], x5[i]] as InlineArray<6, Float>
-            for r in 0..<6 {
+            let b = InlineArray<rows, Float> { sources[$0][i] }
+            for r in 0..<rows {
                 let broadcast = SIMD16<Float>(repeating: b[r])
                 for q in 0..<vectors { acc[r][q] = acc[r][q].addingProduct(broadcast, v[q]) }
             }
             wp += width
         }
-        for r in 0..<6 where r < t.rows {
+        for r in 0..<rows {
             for q in 0..<vectors {
                 let offset = r &* t.ldo &+ q &* 16
                 var y = acc[r][q]

@@ -140,7 +140,7 @@ struct ChannelsLastLite: Sendable {
         let blocks = (np + ChannelsLastAVX512.blockChannels - 1) / ChannelsLastAVX512.blockChannels
         let tiles = (m + ChannelsLastAVX512.tileRows - 1) / ChannelsLastAVX512.tileRows
         let call = Operands(layer: layer, input: x, output: out, residual: residual)
-        if m <= 256 && blocks >= 2 * threads {
+        if Self.splitsChannels(positions: m, blocks: blocks, threads: threads) {
             split(blocks, threads: threads) { call.pointwise(rows: 0..<m, blocks: $0) }
         } else {
             let rows = ChannelsLastAVX512.tileRows
@@ -152,13 +152,22 @@ struct ChannelsLastLite: Sendable {
                            into out: UnsafeMutablePointer<Float>, threads: Int) {
         let blocks = (layer.paddedOut + ChannelsLastAVX512.blockChannels - 1) / ChannelsLastAVX512.blockChannels
         let call = Operands(layer: layer, input: x, output: out, residual: nil)
-        if rows.count < 4 * threads {
+        if rows.count < 2 * threads || Self.splitsChannels(positions: geometry.height * geometry.width, blocks: blocks, threads: threads) {
             split(blocks, threads: threads) { call.depthwise(geometry, rows: rows, blocks: $0) }
         } else {
             split(rows.count, threads: threads) {
                 call.depthwise(geometry, rows: rows.lowerBound + $0.lowerBound..<rows.lowerBound + $0.upperBound, blocks: 0..<blocks)
             }
         }
+    }
+
+    /// Whether a layer over `positions` positions is split between workers by channel blocks rather than by rows.
+    ///
+    /// Splitting by rows keeps each worker on its own rows from layer to layer, so that only halo rows pass
+    /// between cores. At 224 × 224 only the 7×7 layers split by channels: their few rows would divide
+    /// unevenly, and an expansion split by channels feeds a depthwise layer split the same way.
+    static func splitsChannels(positions: Int, blocks: Int, threads: Int) -> Bool {
+        positions <= 64 && blocks >= 4 * threads
     }
 
     /// A dense k×k layer as its patch matrix (in `patches`) times the weights.
