@@ -20,26 +20,49 @@ struct Bench: AsyncParsableCommand {
         @Flag(help: "Print JSON rows instead of a table.")
         var json = false
 
+        @Option(name: .customLong("case"),
+                help: "Measure only this case, model:batch (repeatable); all four by default.")
+        var cases: [String] = []
+
         @OptionGroup var engine: EngineOptions
+
+        static let allCases = [("efficientnet-lite0", 1), ("efficientnet-lite0", 16), ("minilm", 1), ("minilm", 32)]
+
+        func validate() throws {
+            let known = Self.allCases.map { "\($0.0):\($0.1)" }
+            for name in cases where !known.contains(name) {
+                throw ValidationError("unknown case '\(name)'; the cases are \(known.joined(separator: ", "))")
+            }
+        }
+
+        private func selected(_ model: String) -> [Int] {
+            Self.allCases.filter { $0.0 == model && (cases.isEmpty || cases.contains("\($0.0):\($0.1)")) }.map(\.1)
+        }
 
         func run() async throws {
             let threads = engine.threadConfig
-            let model = try EfficientNetLite(store: engine.store, variant: .lite0)
-            let images = try benchImages(model)
-            let encoder = try TextEncoder(store: engine.store)
-            let texts = benchTexts()
             var rows: [(String, Int, Double)] = []
-            for batch in [1, 16] {
-                let inputs = Array((0..<batch).map { images[$0 % images.count] })
-                rows.append(("efficientnet-lite0", batch, measure(items: batch) { _ = model(inputs, threads: threads) }))
+            let imageBatches = selected("efficientnet-lite0")
+            if !imageBatches.isEmpty {
+                let model = try EfficientNetLite(store: engine.store, variant: .lite0)
+                let images = try benchImages(model)
+                for batch in imageBatches {
+                    let inputs = Array((0..<batch).map { images[$0 % images.count] })
+                    rows.append(("efficientnet-lite0", batch, measure(items: batch) { _ = model(inputs, threads: threads) }))
+                }
             }
-            for batch in [1, 32] {
-                var cursor = 0
-                rows.append(("minilm", batch, measure(items: batch) {
-                    let slice = (0..<batch).map { texts[(cursor + $0) % texts.count] }
-                    cursor += batch
-                    _ = encoder.embed(slice, batchSize: batch, threads: threads)
-                }))
+            let textBatches = selected("minilm")
+            if !textBatches.isEmpty {
+                let encoder = try TextEncoder(store: engine.store)
+                let texts = benchTexts()
+                for batch in textBatches {
+                    var cursor = 0
+                    rows.append(("minilm", batch, measure(items: batch) {
+                        let slice = (0..<batch).map { texts[(cursor + $0) % texts.count] }
+                        cursor += batch
+                        _ = encoder.embed(slice, batchSize: batch, threads: threads)
+                    }))
+                }
             }
             for (name, batch, rate) in rows {
                 if json {

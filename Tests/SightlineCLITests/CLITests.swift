@@ -91,4 +91,12 @@ struct CLITests {
         #expect(result.status != 0)
         #expect(result.stderr.contains("unknown term 'shape'"))
     }
+
+    @Test func unknownBenchCaseIsAUsageErrorListingTheCases() throws {
+        let result = try Self.run(["bench", "engine", "--case", "minilm:2"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("unknown case 'minilm:2'"))
+        #expect(result.stderr.contains("efficientnet-lite0:16"))
+        #expect(result.stdout.isEmpty)
+    }
 }
