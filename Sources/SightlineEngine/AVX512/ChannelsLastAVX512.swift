@@ -4,9 +4,10 @@ import CPrefetch
 /// to a multiple of 16, the layout ONNX Runtime's MLAS converts MobileNet-style networks to.
 ///
 /// Every kernel vectorises over channels: a depthwise tap is one multiply-add of 16 channels, whatever the
-/// plane size, and a 1×1 convolution is a matrix product [positions × in] · [in × out] whose tile keeps
-/// 6 positions × 64 channels in 24 zmm accumulators. Padded channels carry zero weights and biases, so
-/// they stay zero through every layer. Built for AVX-512 and called only where the engine has seen it.
+/// plane size, a 1×1 convolution is a matrix product [positions × in] · [in × out] whose tile keeps up to
+/// 6 positions × 64 channels in 24 zmm accumulators, and the stem multiplies one image pixel at a time into
+/// a row of output channels. Padded channels carry zero weights and biases, so they stay zero through
+/// every layer. Built for AVX-512 and called only where the engine has seen it.
 public enum ChannelsLastAVX512 {
     /// Channels per vector.
     public static let lanes = 16
@@ -32,16 +33,17 @@ public enum ChannelsLastAVX512 {
         return packed
     }
 
-    /// A dense k×k weight [out × in × k × k] as a 1×1 weight over `patches` rows, packed by `packPointwise`.
-    public static func packPatches(_ w: UnsafePointer<Float>, out: Int, in cin: Int, kernel k: Int) -> [Float] {
-        let patch = k * k * cin
-        var reordered = [Float](repeating: 0, count: out * patch)
+    /// A dense k×k weight [out × in × k × k] as [k × k × in × padded(out)]: one row of output channels per tap
+    /// and input channel, for `dense`.
+    public static func packDense(_ w: UnsafePointer<Float>, out: Int, in cin: Int, kernel k: Int) -> [Float] {
+        let cp = padded(out)
+        var packed = [Float](repeating: 0, count: k * k * cin * cp)
         for o in 0..<out {
             for i in 0..<cin {
-                for tap in 0..<k * k { reordered[o * patch + tap * cin + i] = w[(o * cin + i) * k * k + tap] }
+                for tap in 0..<k * k { packed[(tap * cin + i) * cp + o] = w[(o * cin + i) * k * k + tap] }
             }
         }
-        return packPointwise(reordered, n: out, k: patch)
+        return packed
     }
 
     /// A depthwise weight [channels × k × k] as [k × k × padded(channels)], for `depthwise`.
@@ -129,8 +131,7 @@ public enum ChannelsLastAVX512 {
                                  weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, kernel k: Int, stride s: Int,
                                  padTop: Int, padLeft: Int, relu6: Bool, output: UnsafeMutablePointer<Float>,
                                  outWidth: Int, rows: Range<Int>, blocks: Range<Int>) {
-        let first = min(outWidth, (padLeft &+ s &- 1) / s)
-        let last = max(first, min(outWidth, (width &- k &+ padLeft) / s &+ 1))
+        let (first, last) = interiorColumns(width: width, outWidth: outWidth, kernel: k, stride: s, padLeft: padLeft)
         for block in blocks {
             let c = block &* blockChannels
             let vectors = min(blockChannels, cp &- c) >> 4
@@ -180,26 +181,46 @@ public enum ChannelsLastAVX512 {
         }
     }
 
-    /// Rows `rows` of the patch matrix of a k×k convolution over a [height × width × cin] input (cin unpadded:
-    /// the image): one row of padded(k·k·cin) values (ky, kx, channel) per output position, zero outside the input,
-    /// so that `pointwise` with k·k·cin inputs computes the convolution.
-    public static func patches(input: UnsafePointer<Float>, height: Int, width: Int, cin: Int, kernel k: Int, stride s: Int,
-                               padTop: Int, padLeft: Int, outWidth: Int, rows: Range<Int>, into x: UnsafeMutablePointer<Float>) {
-        let patch = k &* k &* cin, ldx = padded(patch), run = k &* cin
-        for oy in rows {
-            for ox in 0..<outWidth {
-                let row = x + (oy &* outWidth &+ ox) &* ldx
-                row.initialize(repeating: 0, count: ldx)
-                let ix = ox &* s &- padLeft
-                let first = max(0, -ix), last = min(k, width &- ix)
-                guard first < last else { continue }
-                for ky in 0..<k {
-                    let iy = oy &* s &- padTop &+ ky
-                    guard iy >= 0 && iy < height else { continue }
-                    (row + (ky &* run &+ first &* cin)).update(from: input + ((iy &* width &+ ix &+ first) &* cin),
-                                                                count: (last &- first) &* cin)
+    /// Output rows `rows` of a dense k×k convolution with stride `s` and `padTop`/`padLeft` zeros before a planar
+    /// [cin × height × width] input (the image), into channels-last [rows × outWidth × cp]: bias, then ReLU6 when
+    /// asked. Each tap and input channel is one broadcast input times a row of output channels, so the image is
+    /// read as it is, without a transposed copy or a patch matrix.
+    public static func dense(input: UnsafePointer<Float>, height: Int, width: Int, cin: Int, weight: UnsafePointer<Float>,
+                             cp: Int, bias: UnsafePointer<Float>, kernel k: Int, stride s: Int, padTop: Int, padLeft: Int,
+                             relu6: Bool, output: UnsafeMutablePointer<Float>, outWidth: Int, rows: Range<Int>) {
+        let (first, last) = interiorColumns(width: width, outWidth: outWidth, kernel: k, stride: s, padLeft: padLeft)
+        for c in stride(from: 0, to: cp, by: blockChannels) {
+            let vectors = min(blockChannels, cp &- c) >> 4
+            for oy in rows {
+                let iy = oy &* s &- padTop
+                let point = { (ox: Int, count: Int) -> DensePoint in
+                    let ix = ox &* s &- padLeft
+                    return DensePoint(input: input + (iy &* width &+ ix), plane: height &* width, rowStride: width, step: s,
+                                      inChannels: cin, weight: weight + c, cp: cp, kernel: k,
+                                      ky: max(0, -iy)..<min(k, height &- iy), kx: max(0, -ix)..<min(k, width &- ix),
+                                      count: count, bias: bias + c, relu6: relu6,
+                                      output: output + ((oy &* outWidth &+ ox) &* cp &+ c))
                 }
+                for ox in 0..<first { runDense(point(ox, 1), vectors: vectors) }
+                if first < last { runDense(point(first, last &- first), vectors: vectors) }
+                for ox in last..<outWidth { runDense(point(ox, 1), vectors: vectors) }
             }
+        }
+    }
+
+    /// The output columns `first..<last` whose k taps all lie inside a row of `width` inputs.
+    static func interiorColumns(width: Int, outWidth: Int, kernel k: Int, stride s: Int, padLeft: Int) -> (Int, Int) {
+        let first = min(outWidth, (padLeft &+ s &- 1) / s)
+        let span = width &- k &+ padLeft
+        return (first, span < 0 ? first : max(first, min(outWidth, span / s &+ 1)))
+    }
+
+    private static func runDense(_ p: DensePoint, vectors: Int) {
+        switch vectors {
+        case 1: DenseTile<8, 1>.run(p)
+        case 2: DenseTile<8, 2>.run(p)
+        case 3: DenseTile<6, 3>.run(p)
+        default: DenseTile<4, 4>.run(p)
         }
     }
 }
@@ -274,6 +295,72 @@ struct PointwiseTile<let rows: Int, let vectors: Int> {
                 }
                 store(y, t.output + offset)
             }
+        }
+    }
+}
+
+/// `count` consecutive output positions of a dense convolution over a planar input, `step` inputs apart: `input`
+/// points at channel 0, tap (0, 0) of the first, which may lie in the padding; only taps `ky` × `kx` are inside
+/// the input for all of them.
+struct DensePoint {
+    let input: UnsafePointer<Float>
+    let plane: Int
+    let rowStride: Int
+    let step: Int
+    let inChannels: Int
+    let weight: UnsafePointer<Float>
+    let cp: Int
+    let kernel: Int
+    let ky: Range<Int>
+    let kx: Range<Int>
+    let count: Int
+    let bias: UnsafePointer<Float>
+    let relu6: Bool
+    let output: UnsafeMutablePointer<Float>
+}
+
+/// 16·`vectors` output channels of a dense convolution at `positions` positions at a time, each weight row shared
+/// by all of them. A run whose length is not a multiple of `positions` ends with a group that overlaps the one before
+/// (the overlapping outputs are computed twice, identically); runs shorter than a group go one position at a time.
+struct DenseTile<let positions: Int, let vectors: Int> {
+    @inline(never)
+    static func run(_ p: DensePoint) {
+        if p.count < positions {
+            for j in 0..<p.count { DenseTile<1, vectors>.group(p, at: j) }
+            return
+        }
+        var done = 0
+        while done < p.count {
+            let at = min(done, p.count &- positions)
+            group(p, at: at)
+            done = at &+ positions
+        }
+    }
+
+    @inline(__always)
+    static func group(_ p: DensePoint, at first: Int) {
+        var acc = InlineArray<positions, InlineArray<vectors, SIMD16<Float>>>(repeating: .init(repeating: SIMD16()))
+        for q in 0..<vectors {
+            let b = load(p.bias + q &* 16)
+            for j in 0..<positions { acc[j][q] = b }
+        }
+        let base = p.input + first &* p.step
+        for y in p.ky {
+            for x in p.kx {
+                for c in 0..<p.inChannels {
+                    let source = base + (c &* p.plane &+ y &* p.rowStride &+ x)
+                    let w = p.weight + ((y &* p.kernel &+ x) &* p.inChannels &+ c) &* p.cp
+                    let weights = InlineArray<vectors, SIMD16<Float>> { load(w + $0 &* 16) }
+                    for j in 0..<positions {
+                        let broadcast = SIMD16<Float>(repeating: source[j &* p.step])
+                        for q in 0..<vectors { acc[j][q] = acc[j][q].addingProduct(broadcast, weights[q]) }
+                    }
+                }
+            }
+        }
+        for j in 0..<positions {
+            let target = p.output + (first &+ j) &* p.cp
+            for q in 0..<vectors { store(p.relu6 ? clamp6(acc[j][q]) : acc[j][q], target + q &* 16) }
         }
     }
 }

@@ -10,8 +10,6 @@ struct ChannelsLastLite: Sendable {
         let weight: [Float]
         let bias: [Float]
         let inChannels: Int
-        /// Inputs per output of the matrix product a dense layer runs as: in·k·k.
-        let patch: Int
         let outChannels: Int
         let kernel: Int
         let stride: Int
@@ -25,9 +23,8 @@ struct ChannelsLastLite: Sendable {
                 if conv.kernel == 1 && conv.stride == 1 {
                     return ChannelsLastAVX512.packPointwise(w.baseAddress!, n: conv.outChannels, k: conv.inChannels)
                 }
-                return ChannelsLastAVX512.packPatches(w.baseAddress!, out: conv.outChannels, in: conv.inChannels, kernel: conv.kernel)
+                return ChannelsLastAVX512.packDense(w.baseAddress!, out: conv.outChannels, in: conv.inChannels, kernel: conv.kernel)
             }
-            patch = conv.depthwise ? 1 : conv.inChannels * conv.kernel * conv.kernel
             bias = ChannelsLastAVX512.padBias(conv.bias)
             inChannels = conv.inChannels
             outChannels = conv.outChannels
@@ -64,13 +61,9 @@ struct ChannelsLastLite: Sendable {
     /// The pooled head activations (`head.outChannels` values) of one [3 × H × W] image.
     func features(_ image: Tensor, workspace w: Workspace, threads: Int) -> [Float] {
         var height = image.shape[1], width = image.shape[2]
-        let plane = height * width
-        image.data.withUnsafeBufferPointer { source in
-            for i in 0..<plane {
-                for c in 0..<3 { w.input[i * 3 + c] = source[c * plane + i] }
-            }
+        (height, width) = image.data.withUnsafeBufferPointer { pixels in
+            dense(stem, pixels.baseAddress!, height: height, width: width, into: w.a, threads: threads)
         }
-        (height, width) = dense(stem, w.input, height: height, width: width, patches: w.patches, into: w.a, threads: threads)
         var current = w.a, next = w.d
         for block in blocks {
             (height, width) = run(block, current, height: height, width: width, into: next, workspace: w, threads: threads)
@@ -108,7 +101,7 @@ struct ChannelsLastLite: Sendable {
             if let expand = block.expand {
                 let needed = min(height, (last - 1) * dw.stride - padY.before + dw.kernel)
                 if needed > expanded {
-                    pointwise(expand, input + expanded * width * ChannelsLastAVX512.padded(expand.patch),
+                    pointwise(expand, input + expanded * width * ChannelsLastAVX512.padded(expand.inChannels),
                               rows: (needed - expanded) * width, into: w.b + expanded * hiddenRow, residual: nil, threads: threads)
                     expanded = needed
                 }
@@ -170,14 +163,13 @@ struct ChannelsLastLite: Sendable {
         positions <= 64 && blocks >= 4 * threads
     }
 
-    /// A dense k×k layer as its patch matrix (in `patches`) times the weights.
-    private func dense(_ layer: Layer, _ x: UnsafeMutablePointer<Float>, height: Int, width: Int,
-                       patches: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, threads: Int) -> (Int, Int) {
+    /// A dense k×k layer (the stem) over a planar [cin × height × width] image, split by output rows.
+    private func dense(_ layer: Layer, _ image: UnsafePointer<Float>, height: Int, width: Int,
+                       into out: UnsafeMutablePointer<Float>, threads: Int) -> (Int, Int) {
         let (padY, padX) = layer.padding(height: height, width: width)
-        let call = Operands(layer: layer, input: x, output: patches, residual: nil)
+        let call = Operands(layer: layer, input: UnsafeMutablePointer(mutating: image), output: out, residual: nil)
         let geometry = Geometry(height: height, width: width, padY: padY, padX: padX)
-        split(padY.output, threads: threads) { call.patches(geometry, rows: $0) }
-        pointwise(layer, patches, rows: padY.output * padX.output, into: out, residual: nil, threads: threads)
+        split(padY.output, threads: threads) { call.dense(geometry, rows: $0) }
         return (padY.output, padX.output)
     }
 
@@ -199,7 +191,7 @@ struct ChannelsLastLite: Sendable {
         func pointwise(rows: Range<Int>, blocks: Range<Int>) {
             layer.weight.withUnsafeBufferPointer { w in
                 layer.bias.withUnsafeBufferPointer { b in
-                    ChannelsLastAVX512.pointwise(input: input, k: layer.patch, weight: w.baseAddress!, np: layer.paddedOut,
+                    ChannelsLastAVX512.pointwise(input: input, k: layer.inChannels, weight: w.baseAddress!, np: layer.paddedOut,
                                                  bias: b.baseAddress!, residual: residual.map { UnsafePointer($0) },
                                                  relu6: layer.relu6, output: output, rows: rows, blocks: blocks)
                 }
@@ -218,26 +210,30 @@ struct ChannelsLastLite: Sendable {
             }
         }
 
-        func patches(_ g: Geometry, rows: Range<Int>) {
-            ChannelsLastAVX512.patches(input: input, height: g.height, width: g.width, cin: layer.inChannels,
-                                       kernel: layer.kernel, stride: layer.stride, padTop: g.padY.before,
-                                       padLeft: g.padX.before, outWidth: g.padX.output, rows: rows, into: output)
+        func dense(_ g: Geometry, rows: Range<Int>) {
+            layer.weight.withUnsafeBufferPointer { w in
+                layer.bias.withUnsafeBufferPointer { b in
+                    ChannelsLastAVX512.dense(input: input, height: g.height, width: g.width, cin: layer.inChannels,
+                                             weight: w.baseAddress!, cp: layer.paddedOut, bias: b.baseAddress!,
+                                             kernel: layer.kernel, stride: layer.stride, padTop: g.padY.before,
+                                             padLeft: g.padX.before, relu6: layer.relu6, output: output,
+                                             outWidth: g.padX.output, rows: rows)
+                }
+            }
         }
     }
 
     /// Preallocated channels-last activations sized for the largest layer of the given images: `a` and `d` hold
     /// block inputs and outputs in turn, `b` expansions (and the head's output), `c` depthwise outputs.
     final class Workspace {
-        let input, patches, a, b, c, d: UnsafeMutablePointer<Float>
+        let a, b, c, d: UnsafeMutablePointer<Float>
 
         init(model: ChannelsLastLite, images: [Tensor]) {
-            var pixels = 0, patches = 0, blockIO = 0, expanded = 0, depthwise = 0
+            var blockIO = 0, expanded = 0, depthwise = 0
             for image in images {
                 var h = image.shape[1], w = image.shape[2]
-                pixels = max(pixels, 3 * h * w)
                 let (padY, padX) = model.stem.padding(height: h, width: w)
                 (h, w) = (padY.output, padX.output)
-                patches = max(patches, h * w * ChannelsLastAVX512.padded(model.stem.patch))
                 blockIO = max(blockIO, h * w * model.stem.paddedOut)
                 for block in model.blocks {
                     expanded = max(expanded, h * w * block.depthwise.paddedOut)
@@ -248,8 +244,6 @@ struct ChannelsLastLite: Sendable {
                 }
                 expanded = max(expanded, h * w * model.head.paddedOut)
             }
-            input = Self.allocate(pixels)
-            self.patches = Self.allocate(patches)
             a = Self.allocate(blockIO)
             b = Self.allocate(expanded)
             c = Self.allocate(depthwise)
@@ -262,7 +256,7 @@ struct ChannelsLastLite: Sendable {
         }
 
         deinit {
-            for p in [input, patches, a, b, c, d] { p.deallocate() }
+            for p in [a, b, c, d] { p.deallocate() }
         }
     }
 }
