@@ -35,6 +35,9 @@ struct ChannelsLastLite: Sendable {
 
         var paddedOut: Int { ChannelsLastAVX512.padded(outChannels) }
 
+        /// 64-channel blocks of the output.
+        var blocks: Int { (paddedOut + ChannelsLastAVX512.blockChannels - 1) / ChannelsLastAVX512.blockChannels }
+
         func padding(height: Int, width: Int) -> (y: SamePadding, x: SamePadding) {
             (SamePadding(input: height, kernel: kernel, stride: stride), SamePadding(input: width, kernel: kernel, stride: stride))
         }
@@ -107,10 +110,23 @@ struct ChannelsLastLite: Sendable {
                 }
                 source = w.b
             }
-            depthwise(dw, source, geometry, rows: first..<last, into: w.c, threads: threads)
-            let offset = first * outW * project.paddedOut
-            pointwise(project, w.c + first * outW * dw.paddedOut, rows: (last - first) * outW, into: output + offset,
-                      residual: block.residual ? input + offset : nil, threads: threads)
+            let rows = first..<last
+            let residual = block.residual ? input : nil
+            if depthwiseSplitsRows(dw, geometry, rows: rows, threads: threads)
+                && !Self.splitsChannels(positions: rows.count * outW, blocks: project.blocks, threads: threads) {
+                let depthwise = Operands(layer: dw, input: source, output: w.c, residual: nil)
+                let projection = Operands(layer: project, input: w.c, output: output, residual: residual)
+                split(rows.count, threads: threads) { part in
+                    let mine = first + part.lowerBound..<first + part.upperBound
+                    depthwise.depthwise(geometry, rows: mine, blocks: 0..<dw.blocks)
+                    projection.pointwise(rows: mine.lowerBound * outW..<mine.upperBound * outW, blocks: 0..<project.blocks)
+                }
+            } else {
+                depthwise(dw, source, geometry, rows: rows, into: w.c, threads: threads)
+                let offset = first * outW * project.paddedOut
+                pointwise(project, w.c + first * outW * dw.paddedOut, rows: rows.count * outW, into: output + offset,
+                          residual: residual.map { $0 + offset }, threads: threads)
+            }
         }
         return (padY.output, outW)
     }
@@ -129,8 +145,7 @@ struct ChannelsLastLite: Sendable {
 
     private func pointwise(_ layer: Layer, _ x: UnsafeMutablePointer<Float>, rows m: Int,
                            into out: UnsafeMutablePointer<Float>, residual: UnsafeMutablePointer<Float>?, threads: Int) {
-        let np = layer.paddedOut
-        let blocks = (np + ChannelsLastAVX512.blockChannels - 1) / ChannelsLastAVX512.blockChannels
+        let blocks = layer.blocks
         let tiles = (m + ChannelsLastAVX512.tileRows - 1) / ChannelsLastAVX512.tileRows
         let call = Operands(layer: layer, input: x, output: out, residual: residual)
         if Self.splitsChannels(positions: m, blocks: blocks, threads: threads) {
@@ -143,15 +158,20 @@ struct ChannelsLastLite: Sendable {
 
     private func depthwise(_ layer: Layer, _ x: UnsafeMutablePointer<Float>, _ geometry: Geometry, rows: Range<Int>,
                            into out: UnsafeMutablePointer<Float>, threads: Int) {
-        let blocks = (layer.paddedOut + ChannelsLastAVX512.blockChannels - 1) / ChannelsLastAVX512.blockChannels
         let call = Operands(layer: layer, input: x, output: out, residual: nil)
-        if rows.count < 2 * threads || Self.splitsChannels(positions: geometry.height * geometry.width, blocks: blocks, threads: threads) {
-            split(blocks, threads: threads) { call.depthwise(geometry, rows: rows, blocks: $0) }
-        } else {
+        if depthwiseSplitsRows(layer, geometry, rows: rows, threads: threads) {
             split(rows.count, threads: threads) {
-                call.depthwise(geometry, rows: rows.lowerBound + $0.lowerBound..<rows.lowerBound + $0.upperBound, blocks: 0..<blocks)
+                call.depthwise(geometry, rows: rows.lowerBound + $0.lowerBound..<rows.lowerBound + $0.upperBound, blocks: 0..<layer.blocks)
             }
+        } else {
+            split(layer.blocks, threads: threads) { call.depthwise(geometry, rows: rows, blocks: $0) }
         }
+    }
+
+    /// Whether a depthwise layer's output rows `rows` are split between workers by rows (else by channel blocks).
+    private func depthwiseSplitsRows(_ layer: Layer, _ geometry: Geometry, rows: Range<Int>, threads: Int) -> Bool {
+        rows.count >= 2 * threads
+            && !Self.splitsChannels(positions: geometry.height * geometry.width, blocks: layer.blocks, threads: threads)
     }
 
     /// Whether a layer over `positions` positions is split between workers by channel blocks rather than by rows.
