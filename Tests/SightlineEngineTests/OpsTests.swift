@@ -287,4 +287,20 @@ import Testing
         #expect(EfficientNetLiteVariant.lite2.blocks.count == 21)
         #expect(EfficientNetLiteVariant.lite2.blocks.last?.output == 352)
     }
+
+    /// Kept buffers are handed out again only where they are large enough, and no more than the limit are kept.
+    @Test func bufferShelfReusesFittingItemsUpToItsLimit() {
+        final class Buffer {
+            let size: Int
+            init(_ size: Int) { self.size = size }
+        }
+        let shelf = BufferShelf<Buffer>(limit: 1)
+        let small = shelf.take(where: { $0.size >= 10 }, else: { Buffer(10) })
+        shelf.put(small)
+        let large = shelf.take(where: { $0.size >= 20 }, else: { Buffer(20) })
+        #expect(large !== small && large.size == 20)
+        shelf.put(large)
+        #expect(shelf.take(where: { $0.size >= 10 }, else: { Buffer(10) }) === small)
+        #expect(shelf.take(where: { $0.size >= 10 }, else: { Buffer(11) }).size == 11)
+    }
 }

@@ -59,12 +59,27 @@ struct ChannelsFirstLite: Sendable {
         }
     }
 
-    /// Preallocated activation and scratch buffers sized for the largest layer of the given images.
+    /// Workspaces kept between calls, one per worker.
+    let workspaces = BufferShelf<Workspace>(limit: ProcessInfoCores.active)
+
+    /// Preallocated activation and scratch buffers sized for the largest layer of some images.
     final class Workspace {
         let a, b, c, scratch: UnsafeMutablePointer<Float>
         let scratchCount: Int
+        /// Floats in each of `a`, `b`, `c`, and in `scratch`.
+        let capacity: [Int]
 
-        init(model: ChannelsFirstLite, images: [Tensor], workers: Int) {
+        init(capacity: [Int]) {
+            self.capacity = capacity
+            a = Self.allocate(capacity[0])
+            b = Self.allocate(capacity[0])
+            c = Self.allocate(capacity[0])
+            scratch = Self.allocate(capacity[1])
+            scratchCount = capacity[1]
+        }
+
+        /// The floats each activation buffer and the scratch (shared by `workers`) need for `images`.
+        static func capacity(model: ChannelsFirstLite, images: [Tensor], workers: Int) -> [Int] {
             var activation = 0, scratch = 0
             for image in images {
                 var h = image.shape[1], w = image.shape[2]
@@ -78,18 +93,15 @@ struct ChannelsFirstLite: Sendable {
                 }
                 activation = max(activation, 1280 * h * w)
             }
-            scratch *= max(1, workers)
-            a = Self.allocate(activation)
-            b = Self.allocate(activation)
-            c = Self.allocate(activation)
-            self.scratch = Self.allocate(max(scratch, 1))
-            scratchCount = scratch
+            return [activation, max(1, scratch * max(1, workers))]
         }
+
+        func holds(_ needed: [Int]) -> Bool { zip(capacity, needed).allSatisfy { $0 >= $1 } }
 
         /// Cache-line aligned, so that rows of a multiple of 16 floats are read and written in whole lines.
         private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
-            UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
-                .bindMemory(to: Float.self, capacity: count)
+            UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+                .bindMemory(to: Float.self, capacity: max(count, 1))
         }
 
         deinit {

@@ -243,12 +243,26 @@ struct ChannelsLastLite: Sendable {
         }
     }
 
-    /// Preallocated channels-last activations sized for the largest layer of the given images: `a` and `d` hold
+    /// Workspaces kept between calls, one per worker.
+    let workspaces = BufferShelf<Workspace>(limit: ProcessInfoCores.active)
+
+    /// Preallocated channels-last activations sized for the largest layer of some images: `a` and `d` hold
     /// block inputs and outputs in turn, `b` expansions (and the head's output), `c` depthwise outputs.
     final class Workspace {
         let a, b, c, d: UnsafeMutablePointer<Float>
+        /// Floats in `a` (and `d`), `b` and `c`.
+        let capacity: [Int]
 
-        init(model: ChannelsLastLite, images: [Tensor]) {
+        init(capacity: [Int]) {
+            self.capacity = capacity
+            a = Self.allocate(capacity[0])
+            b = Self.allocate(capacity[1])
+            c = Self.allocate(capacity[2])
+            d = Self.allocate(capacity[0])
+        }
+
+        /// The floats `a` (and `d`), `b` and `c` need for `images`.
+        static func capacity(model: ChannelsLastLite, images: [Tensor]) -> [Int] {
             var blockIO = 0, expanded = 0, depthwise = 0
             for image in images {
                 var h = image.shape[1], w = image.shape[2]
@@ -264,11 +278,10 @@ struct ChannelsLastLite: Sendable {
                 }
                 expanded = max(expanded, h * w * model.head.paddedOut)
             }
-            a = Self.allocate(blockIO)
-            b = Self.allocate(expanded)
-            c = Self.allocate(depthwise)
-            d = Self.allocate(blockIO)
+            return [blockIO, expanded, depthwise]
         }
+
+        func holds(_ needed: [Int]) -> Bool { zip(capacity, needed).allSatisfy { $0 >= $1 } }
 
         private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
             UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)

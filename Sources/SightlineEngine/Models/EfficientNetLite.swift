@@ -113,11 +113,15 @@ public struct EfficientNetLite: Sendable {
         let features: [[Float]]
         switch network {
         case .channelsLast(let network):
-            let workspace = ChannelsLastLite.Workspace(model: network, images: images)
+            let needed = ChannelsLastLite.Workspace.capacity(model: network, images: images)
+            let workspace = network.workspaces.take(where: { $0.holds(needed) }, else: { .init(capacity: needed) })
             features = images.map { network.features($0, workspace: workspace, threads: threads) }
+            network.workspaces.put(workspace)
         case .channelsFirst(let network):
-            let workspace = ChannelsFirstLite.Workspace(model: network, images: images, workers: threads)
+            let needed = ChannelsFirstLite.Workspace.capacity(model: network, images: images, workers: threads)
+            let workspace = network.workspaces.take(where: { $0.holds(needed) }, else: { .init(capacity: needed) })
             features = images.map { network.features($0, workspace: workspace, threads: threads) }
+            network.workspaces.put(workspace)
         }
         let width = classifier.outFeatures
         var logits = [Float](repeating: 0, count: images.count * width)
