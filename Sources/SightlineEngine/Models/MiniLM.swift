@@ -38,34 +38,34 @@ struct BertLayer: Sendable {
         heads = c.heads
     }
 
-    /// Updates `w.hidden` [batch × length × hidden] in place; `lengths` are the unpadded lengths.
-    func callAsFunction(_ w: BertWorkspace, batch: Int, length: Int, lengths: [Int], threads: Int) {
-        let rows = batch * length
+    /// Updates `w.hidden` in place: the sentences' tokens packed one after another, sentence `b` in rows
+    /// `starts[b]..<starts[b] + lengths[b]`, without padding; attention runs within each sentence.
+    func callAsFunction(_ w: BertWorkspace, starts: [Int], lengths: [Int], threads: Int) {
+        let rows = (starts.last ?? 0) + (lengths.last ?? 0)
         let hidden = attentionOutput.outFeatures
         let stride = queryKeyValue.outFeatures
         let headSize = hidden / heads
+        let longest = w.longest
         queryKeyValue(w.hidden, rows: rows, into: w.queryKeyValue, threads: threads, scratch: w.scratch)
         let scale = 1 / Float(headSize).squareRoot()
         let heads = self.heads
         let queries = SendablePointer(w.queryKeyValue)
         let (context, scores) = (SendablePointer(w.context), SendablePointer(w.scores))
-        Parallel.chunks(batch * heads, threads: threads) { start, end in
+        Parallel.chunks(lengths.count * heads, threads: threads) { start, end in
             for job in start..<end {
                 let (b, h) = job.quotientAndRemainder(dividingBy: heads)
-                let query = queries.base + b * length * stride + h * headSize
-                let score = scores.base + job * length * length
+                let length = lengths[b]
+                let query = queries.base + starts[b] * stride + h * headSize
+                let score = scores.base + job * longest * longest
                 // [length × headSize] · [length × headSize]ᵀ -> [length × length]
                 BLAS.gemmTransposedB(m: length, n: length, k: headSize, alpha: scale,
                                      a: query, lda: stride, b: query + hidden, ldb: stride,
                                      c: score, ldc: length)
-                for r in 0..<length {
-                    for c in lengths[b]..<length { score[r * length + c] = -Float.greatestFiniteMagnitude }
-                }
                 Activation.softmaxRows(score, rows: length, cols: length, stride: length)
                 // [length × length] · [length × headSize] -> [length × headSize]
                 BLAS.gemm(m: length, n: headSize, k: length, a: score, lda: length,
                           b: query + 2 * hidden, ldb: stride,
-                          c: context.base + b * length * hidden + h * headSize, ldc: hidden)
+                          c: context.base + starts[b] * hidden + h * headSize, ldc: hidden)
             }
         }
         attentionOutput(w.context, rows: rows, into: w.hidden, threads: threads, epilogue: .accumulate, scratch: w.scratch)
@@ -76,16 +76,19 @@ struct BertLayer: Sendable {
     }
 }
 
-/// Preallocated activations for one forward pass of at most `rows` tokens.
+/// Preallocated activations for one forward pass of `rows` packed tokens from `sentences` sentences of at most
+/// `longest` tokens each.
 final class BertWorkspace {
     let hidden, queryKeyValue, context, intermediate, scores, scratch: UnsafeMutablePointer<Float>
+    let longest: Int
 
-    init(rows: Int, length: Int, configuration c: BertConfiguration) {
+    init(rows: Int, sentences: Int, longest: Int, configuration c: BertConfiguration) {
+        self.longest = longest
         hidden = .allocate(capacity: rows * c.hiddenSize)
         queryKeyValue = .allocate(capacity: rows * 3 * c.hiddenSize)
         context = .allocate(capacity: rows * c.hiddenSize)
         intermediate = .allocate(capacity: rows * c.intermediateSize)
-        scores = .allocate(capacity: rows / max(length, 1) * c.heads * length * length)
+        scores = .allocate(capacity: sentences * c.heads * longest * longest)
         scratch = .allocate(capacity: min(rows, Linear.maxPanelRows) * max(c.hiddenSize, c.intermediateSize))
     }
 
@@ -117,35 +120,40 @@ public struct MiniLM: Sendable {
         self.configuration = c
     }
 
-    /// Mean-pooled, L2-normalised embeddings [batch][hidden] of already tokenised sequences, run as one padded batch.
+    /// Mean-pooled, L2-normalised embeddings [batch][hidden] of already tokenised sequences, run as one batch.
+    ///
+    /// The sentences' tokens are packed without padding: the token-wise layers (projections, feed-forward,
+    /// norms) run over real tokens only, and attention within each sentence, which gives what a padded batch
+    /// with an attention mask gives at a fraction of the work when lengths differ.
     func embed(tokens: [[Int32]], threads: Int = 1) -> [[Float]] {
         let c = configuration
         let batch = tokens.count
         guard batch > 0 else { return [] }
         let lengths = tokens.map { min($0.count, c.maxPositions) }
-        let length = lengths.max() ?? 1
-        let workspace = BertWorkspace(rows: batch * length, length: length, configuration: c)
+        var starts = [Int](repeating: 0, count: batch)
+        for b in 1..<max(batch, 1) { starts[b] = starts[b - 1] + lengths[b - 1] }
+        let rows = starts[batch - 1] + lengths[batch - 1]
+        let workspace = BertWorkspace(rows: rows, sentences: batch, longest: lengths.max() ?? 1, configuration: c)
         let hidden = c.hiddenSize
         wordEmbeddings.withUnsafeBufferPointer { word in
             positionEmbeddings.withUnsafeBufferPointer { position in
                 tokenTypeEmbeddings.withUnsafeBufferPointer { type in
                     for b in 0..<batch {
-                        for t in 0..<length {
-                            let id = t < lengths[b] ? Int(tokens[b][t]) : 0
-                            let row = workspace.hidden + (b * length + t) * hidden
-                            let wordRow = min(max(id, 0), c.vocabularySize - 1) * hidden
+                        for t in 0..<lengths[b] {
+                            let row = workspace.hidden + (starts[b] + t) * hidden
+                            let wordRow = min(max(Int(tokens[b][t]), 0), c.vocabularySize - 1) * hidden
                             for i in 0..<hidden { row[i] = word[wordRow + i] + position[t * hidden + i] + type[i] }
                         }
                     }
                 }
             }
         }
-        embeddingNorm(workspace.hidden, rows: batch * length)
-        for layer in layers { layer(workspace, batch: batch, length: length, lengths: lengths, threads: threads) }
+        embeddingNorm(workspace.hidden, rows: rows)
+        for layer in layers { layer(workspace, starts: starts, lengths: lengths, threads: threads) }
         return (0..<batch).map { b in
             var pooled = [Float](repeating: 0, count: hidden)
             for t in 0..<lengths[b] {
-                let row = workspace.hidden + (b * length + t) * hidden
+                let row = workspace.hidden + (starts[b] + t) * hidden
                 for i in 0..<hidden { pooled[i] += row[i] }
             }
             let inverse = 1 / Float(max(lengths[b], 1))
