@@ -116,10 +116,13 @@ struct ChannelsLastLite: Sendable {
                 && !Self.splitsChannels(positions: rows.count * outW, blocks: project.blocks, threads: threads) {
                 let depthwise = Operands(layer: dw, input: source, output: w.c, residual: nil)
                 let projection = Operands(layer: project, input: w.c, output: output, residual: residual)
+                let step = max(1, Self.depthwiseBandFloats / (outW * dw.paddedOut))
                 split(rows.count, threads: threads) { part in
-                    let mine = first + part.lowerBound..<first + part.upperBound
-                    depthwise.depthwise(geometry, rows: mine, blocks: 0..<dw.blocks)
-                    projection.pointwise(rows: mine.lowerBound * outW..<mine.upperBound * outW, blocks: 0..<project.blocks)
+                    for start in stride(from: first + part.lowerBound, to: first + part.upperBound, by: step) {
+                        let mine = start..<min(first + part.upperBound, start + step)
+                        depthwise.depthwise(geometry, rows: mine, blocks: 0..<dw.blocks)
+                        projection.pointwise(rows: mine.lowerBound * outW..<mine.upperBound * outW, blocks: 0..<project.blocks)
+                    }
                 }
             } else {
                 depthwise(dw, source, geometry, rows: rows, into: w.c, threads: threads)
@@ -133,6 +136,10 @@ struct ChannelsLastLite: Sendable {
 
     /// Floats of expanded activation per band and worker: 512 kB, a quarter of this CPU's L2.
     static let bandFloats = 1 << 17
+
+    /// Floats of depthwise output a worker computes before projecting them: 128 kB, so that the projection
+    /// reads them from L2 however large the layer.
+    static let depthwiseBandFloats = 1 << 15
 
     /// Splits `count` units across `threads` workers, or runs them here.
     private func split(_ count: Int, threads: Int, _ body: @escaping @Sendable (Range<Int>) -> Void) {
