@@ -99,9 +99,10 @@ struct ChannelsLastTests {
 
     /// Depthwise 3×3 and 5×5, stride 1 and 2, odd and tiny planes, 16 to 100 channels (1–4 vectors per block, two
     /// blocks), rows split in two, against the plain loop; padded channels come out zero. Rows with at least eight
-    /// interior outputs exercise each register-window kernel (3 or 5 × stride 1 or 2) and its leftovers.
+    /// interior outputs exercise each register-window kernel (3 or 5 × stride 1 or 2) and its leftovers; the border
+    /// columns of rows whose taps are all inside run down each column, several positions at a time on taller planes.
     @Test(arguments: [(3, 1, 9, 13, 16), (5, 2, 13, 13, 40), (3, 2, 6, 7, 100), (5, 1, 7, 7, 32), (3, 1, 1, 1, 64),
-                      (5, 2, 28, 28, 48), (5, 1, 6, 23, 80), (3, 2, 5, 41, 16)])
+                      (5, 2, 28, 28, 48), (5, 1, 6, 23, 80), (3, 2, 5, 41, 16), (3, 1, 20, 9, 64)])
     func depthwiseMatchesNaive(kernel k: Int, stride s: Int, h: Int, w: Int, c: Int) {
         let cp = ChannelsLastAVX512.padded(c)
         let raw = values(h * w * c, seed: 5).map { $0 * 3 }, weight = values(c * k * k, seed: 6), bias = values(c, seed: 7)

@@ -132,23 +132,31 @@ public enum ChannelsLastAVX512 {
                                  padTop: Int, padLeft: Int, relu6: Bool, output: UnsafeMutablePointer<Float>,
                                  outWidth: Int, rows: Range<Int>, blocks: Range<Int>) {
         let (first, last) = interiorColumns(width: width, outWidth: outWidth, kernel: k, stride: s, padLeft: padLeft)
+        let (top, bottom) = interiorColumns(width: height, outWidth: rows.upperBound, kernel: k, stride: s, padLeft: padTop)
+        let innerFirst = max(rows.lowerBound, top)
+        let inner = innerFirst..<max(innerFirst, bottom)
         for block in blocks {
             let c = block &* blockChannels
             let vectors = min(blockChannels, cp &- c) >> 4
-            for oy in rows {
-                let iy = oy &* s &- padTop
-                let ky = max(0, -iy)..<min(k, height &- iy)
-                let point = { (ox: Int, count: Int) -> DepthwisePoint in
-                    let ix = ox &* s &- padLeft
-                    return DepthwisePoint(input: input + ((iy &* width &+ ix) &* cp &+ c), weight: weight + c,
-                                          bias: bias + c, rowStride: width &* cp, tapStride: cp, step: s &* cp, kernel: k,
-                                          ky: ky, kx: max(0, -ix)..<min(k, width &- ix), count: count, relu6: relu6,
-                                          output: output + ((oy &* outWidth &+ ox) &* cp &+ c))
-                }
-                for ox in 0..<first { runPoints(point(ox, 1), vectors: vectors) }
-                if first < last { runInterior(point(first, last &- first), stride: s, vectors: vectors) }
-                for ox in last..<outWidth { runPoints(point(ox, 1), vectors: vectors) }
+            let point = { (oy: Int, ox: Int, count: Int, down: Bool) -> DepthwisePoint in
+                let iy = oy &* s &- padTop, ix = ox &* s &- padLeft
+                return DepthwisePoint(input: input + ((iy &* width &+ ix) &* cp &+ c), weight: weight + c,
+                                      bias: bias + c, rowStride: width &* cp, tapStride: cp,
+                                      step: down ? s &* width &* cp : s &* cp, kernel: k,
+                                      ky: max(0, -iy)..<min(k, height &- iy), kx: max(0, -ix)..<min(k, width &- ix),
+                                      count: count, relu6: relu6, output: output + ((oy &* outWidth &+ ox) &* cp &+ c),
+                                      outputStep: down ? outWidth &* cp : cp)
             }
+            for oy in rows {
+                let border = !inner.contains(oy)
+                if border { for ox in 0..<first { runPoints(point(oy, ox, 1, false), vectors: vectors) } }
+                if first < last { runInterior(point(oy, first, last &- first, false), stride: s, vectors: vectors) }
+                if border { for ox in last..<outWidth { runPoints(point(oy, ox, 1, false), vectors: vectors) } }
+            }
+            // Border columns of rows whose taps are all inside the input, as runs down each column.
+            guard !inner.isEmpty else { continue }
+            for ox in 0..<first { runPoints(point(inner.lowerBound, ox, inner.count, true), vectors: vectors) }
+            for ox in last..<outWidth { runPoints(point(inner.lowerBound, ox, inner.count, true), vectors: vectors) }
         }
     }
 
@@ -167,7 +175,8 @@ public enum ChannelsLastAVX512 {
         guard done < p.count else { return }
         runPoints(DepthwisePoint(input: p.input + done &* p.step, weight: p.weight, bias: p.bias, rowStride: p.rowStride,
                                  tapStride: p.tapStride, step: p.step, kernel: p.kernel, ky: p.ky, kx: p.kx,
-                                 count: p.count &- done, relu6: p.relu6, output: p.output + done &* p.tapStride),
+                                 count: p.count &- done, relu6: p.relu6, output: p.output + done &* p.outputStep,
+                                 outputStep: p.outputStep),
                   vectors: vectors)
     }
 
@@ -365,8 +374,9 @@ struct DenseTile<let positions: Int, let vectors: Int> {
     }
 }
 
-/// `count` consecutive output positions of a depthwise convolution, `step` input floats apart: `input` points at
-/// tap (0, 0) of the first, which may lie in the padding; only taps `ky` × `kx` are inside the input for all of them.
+/// `count` output positions of a depthwise convolution, `step` input and `outputStep` output floats apart (along a
+/// row or down a column): `input` points at tap (0, 0) of the first, which may lie in the padding; only taps
+/// `ky` × `kx` are inside the input for all of them.
 struct DepthwisePoint {
     let input: UnsafePointer<Float>
     let weight: UnsafePointer<Float>
@@ -380,6 +390,7 @@ struct DepthwisePoint {
     let count: Int
     let relu6: Bool
     let output: UnsafeMutablePointer<Float>
+    let outputStep: Int
 }
 
 /// 16·`vectors` channels of depthwise outputs, `positions` positions at a time sharing each weight load.
@@ -405,7 +416,7 @@ struct DepthwiseTile<let positions: Int, let vectors: Int> {
                 }
             }
             for j in 0..<positions {
-                let target = p.output + (done &+ j) &* p.tapStride
+                let target = p.output + (done &+ j) &* p.outputStep
                 for q in 0..<vectors { store(p.relu6 ? clamp6(acc[j][q]) : acc[j][q], target + q &* 16) }
             }
             done &+= positions
@@ -413,7 +424,8 @@ struct DepthwiseTile<let positions: Int, let vectors: Int> {
         if done < p.count {
             let rest = DepthwisePoint(input: p.input + done &* p.step, weight: p.weight, bias: p.bias, rowStride: p.rowStride,
                                       tapStride: p.tapStride, step: p.step, kernel: p.kernel, ky: p.ky, kx: p.kx,
-                                      count: p.count &- done, relu6: p.relu6, output: p.output + done &* p.tapStride)
+                                      count: p.count &- done, relu6: p.relu6, output: p.output + done &* p.outputStep,
+                                      outputStep: p.outputStep)
             DepthwiseTile<1, vectors>.run(rest)
         }
     }
@@ -444,8 +456,8 @@ struct DepthwiseWindow<let kernel: Int, let stride: Int, let span: Int> {
                         tap(&acc, window, 4, load(taps + 4 &* p.tapStride))
                     }
                 }
-                let target = p.output + (done &* p.tapStride &+ q &* 16)
-                for j in 0..<8 { store(p.relu6 ? clamp6(acc[j]) : acc[j], target + j &* p.tapStride) }
+                let target = p.output + (done &* p.outputStep &+ q &* 16)
+                for j in 0..<8 { store(p.relu6 ? clamp6(acc[j]) : acc[j], target + j &* p.outputStep) }
             }
             done &+= 8
         }
