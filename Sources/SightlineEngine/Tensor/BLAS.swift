@@ -56,7 +56,7 @@ enum BLASKernels {
     static func upgradeFallback() {
         guard String(cString: openblas_get_corename()) == "Prescott",
               ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-              let core = core(flags: cpuFlags()),
+              let core = core(flags: flags),
               let program = dlopen(nil, RTLD_NOW),
               let quit = dlsym(program, "gotoblas_dynamic_quit"),
               let initialise = dlsym(program, "gotoblas_dynamic_init") else { return }
@@ -68,7 +68,10 @@ enum BLASKernels {
     }
 
     /// Whether the CPU runs the instructions `SightlineEngineAVX512` is built for.
-    static let avx512 = core(flags: cpuFlags()) == "SkylakeX"
+    static let avx512 = core(flags: flags) == "SkylakeX"
+
+    /// The instruction-set flags Linux reports for the first CPU, read once.
+    private static let flags = cpuFlags()
 
     /// The fastest OpenBLAS x86-64 core type whose instructions all of `flags` provide.
     static func core(flags: Set<Substring>) -> String? {
