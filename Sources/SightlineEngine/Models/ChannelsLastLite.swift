@@ -87,7 +87,9 @@ struct ChannelsLastLite: Sendable {
     ///
     /// Where the expanded activation is larger than L2, the block runs in bands of output rows (expand the input
     /// rows the band needs, depthwise the band, project it), so that each step reads what the one before wrote
-    /// while it is still in cache rather than from memory.
+    /// while it is still in cache rather than from memory. Where the depthwise layer and the projection both split
+    /// by rows, they share one parallel region: each worker projects the rows it has just computed, with no
+    /// barrier between the two.
     private func run(_ block: Block, _ input: UnsafeMutablePointer<Float>, height: Int, width: Int,
                      into output: UnsafeMutablePointer<Float>, workspace w: Workspace, threads: Int) -> (Int, Int) {
         let dw = block.depthwise, project = block.project
