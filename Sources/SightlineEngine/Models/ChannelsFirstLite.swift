@@ -62,23 +62,15 @@ struct ChannelsFirstLite: Sendable {
     /// Workspaces kept between calls, one per worker.
     let workspaces = BufferShelf<Workspace>(limit: ProcessInfoCores.active)
 
-    /// Preallocated activation and scratch buffers sized for the largest layer of some images.
-    final class Workspace {
-        let a, b, c, scratch: UnsafeMutablePointer<Float>
-        let scratchCount: Int
-        /// Floats in each of `a`, `b`, `c`, and in `scratch`.
-        let capacity: [Int]
+    /// Activation and scratch buffers sized for the largest layer of some images.
+    final class Workspace: AlignedBuffers {
+        var a: UnsafeMutablePointer<Float> { buffers[0] }
+        var b: UnsafeMutablePointer<Float> { buffers[1] }
+        var c: UnsafeMutablePointer<Float> { buffers[2] }
+        var scratch: UnsafeMutablePointer<Float> { buffers[3] }
+        var scratchCount: Int { capacity[3] }
 
-        init(capacity: [Int]) {
-            self.capacity = capacity
-            a = Self.allocate(capacity[0])
-            b = Self.allocate(capacity[0])
-            c = Self.allocate(capacity[0])
-            scratch = Self.allocate(capacity[1])
-            scratchCount = capacity[1]
-        }
-
-        /// The floats each activation buffer and the scratch (shared by `workers`) need for `images`.
+        /// The floats `a`, `b`, `c` and the scratch (shared by `workers`) need for `images`.
         static func capacity(model: ChannelsFirstLite, images: [Tensor], workers: Int) -> [Int] {
             var activation = 0, scratch = 0
             for image in images {
@@ -93,19 +85,7 @@ struct ChannelsFirstLite: Sendable {
                 }
                 activation = max(activation, 1280 * h * w)
             }
-            return [activation, max(1, scratch * max(1, workers))]
-        }
-
-        func holds(_ needed: [Int]) -> Bool { zip(capacity, needed).allSatisfy { $0 >= $1 } }
-
-        /// Cache-line aligned, so that rows of a multiple of 16 floats are read and written in whole lines.
-        private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
-            UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-                .bindMemory(to: Float.self, capacity: max(count, 1))
-        }
-
-        deinit {
-            for p in [a, b, c, scratch] { p.deallocate() }
+            return [activation, activation, activation, max(1, scratch * max(1, workers))]
         }
     }
 }

@@ -255,22 +255,15 @@ struct ChannelsLastLite: Sendable {
     /// Workspaces kept between calls, one per worker.
     let workspaces = BufferShelf<Workspace>(limit: ProcessInfoCores.active)
 
-    /// Preallocated channels-last activations sized for the largest layer of some images: `a` and `d` hold
-    /// block inputs and outputs in turn, `b` expansions (and the head's output), `c` depthwise outputs.
-    final class Workspace {
-        let a, b, c, d: UnsafeMutablePointer<Float>
-        /// Floats in `a` (and `d`), `b` and `c`.
-        let capacity: [Int]
+    /// Channels-last activations sized for the largest layer of some images: `a` and `d` hold block inputs and
+    /// outputs in turn, `b` expansions (and the head's output), `c` depthwise outputs.
+    final class Workspace: AlignedBuffers {
+        var a: UnsafeMutablePointer<Float> { buffers[0] }
+        var b: UnsafeMutablePointer<Float> { buffers[1] }
+        var c: UnsafeMutablePointer<Float> { buffers[2] }
+        var d: UnsafeMutablePointer<Float> { buffers[3] }
 
-        init(capacity: [Int]) {
-            self.capacity = capacity
-            a = Self.allocate(capacity[0])
-            b = Self.allocate(capacity[1])
-            c = Self.allocate(capacity[2])
-            d = Self.allocate(capacity[0])
-        }
-
-        /// The floats `a` (and `d`), `b` and `c` need for `images`.
+        /// The floats `a`, `b`, `c` and `d` need for `images`.
         static func capacity(model: ChannelsLastLite, images: [Tensor]) -> [Int] {
             var blockIO = 0, expanded = 0, depthwise = 0
             for image in images {
@@ -287,18 +280,7 @@ struct ChannelsLastLite: Sendable {
                 }
                 expanded = max(expanded, h * w * model.head.paddedOut)
             }
-            return [blockIO, expanded, depthwise]
-        }
-
-        func holds(_ needed: [Int]) -> Bool { zip(capacity, needed).allSatisfy { $0 >= $1 } }
-
-        private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
-            UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-                .bindMemory(to: Float.self, capacity: max(count, 1))
-        }
-
-        deinit {
-            for p in [a, b, c, d] { p.deallocate() }
+            return [blockIO, expanded, depthwise, blockIO]
         }
     }
 }

@@ -31,3 +31,26 @@ final class BufferShelf<Item: AnyObject>: @unchecked Sendable {
         lock.unlock()
     }
 }
+
+/// Cache-line aligned Float buffers of fixed sizes, freed together: the activations of a forward pass, which a
+/// `BufferShelf` keeps for the next pass they are large enough for.
+class AlignedBuffers {
+    /// Floats in each buffer.
+    let capacity: [Int]
+    let buffers: [UnsafeMutablePointer<Float>]
+
+    init(capacity: [Int]) {
+        self.capacity = capacity
+        buffers = capacity.map { count in
+            UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+                .bindMemory(to: Float.self, capacity: max(count, 1))
+        }
+    }
+
+    /// Whether each buffer holds at least the floats `needed` asks of it.
+    func holds(_ needed: [Int]) -> Bool { zip(capacity, needed).allSatisfy { $0 >= $1 } }
+
+    deinit {
+        for buffer in buffers { buffer.deallocate() }
+    }
+}
