@@ -217,7 +217,8 @@ public enum ChannelsLastAVX512 {
         }
     }
 
-    /// The output columns `first..<last` whose k taps all lie inside a row of `width` inputs.
+    /// The outputs `first..<last` along one axis whose k taps all lie inside that axis's `width` inputs: the
+    /// interior columns of a row, or (given the height) the interior rows.
     static func interiorColumns(width: Int, outWidth: Int, kernel k: Int, stride s: Int, padLeft: Int) -> (Int, Int) {
         let first = min(outWidth, (padLeft &+ s &- 1) / s)
         let span = width &- k &+ padLeft
