@@ -309,6 +309,26 @@ struct PointwiseTile<let rows: Int, let vectors: Int> {
     }
 }
 
+/// `positions` × 16·`vectors` outputs in registers, starting from the bias and written `step` floats apart per
+/// position, with ReLU6 when asked: the start and end of the dense and depthwise tiles.
+struct Accumulators<let positions: Int, let vectors: Int> {
+    var values: InlineArray<positions, InlineArray<vectors, SIMD16<Float>>>
+
+    @inline(__always)
+    init(bias: UnsafePointer<Float>) {
+        let row = InlineArray<vectors, SIMD16<Float>> { load(bias + $0 &* 16) }
+        values = .init(repeating: row)
+    }
+
+    @inline(__always)
+    func write(to output: UnsafeMutablePointer<Float>, step: Int, relu6: Bool) {
+        for j in 0..<positions {
+            let target = output + j &* step
+            for q in 0..<vectors { store(relu6 ? clamp6(values[j][q]) : values[j][q], target + q &* 16) }
+        }
+    }
+}
+
 /// `count` consecutive output positions of a dense convolution over a planar input, `step` inputs apart: `input`
 /// points at channel 0, tap (0, 0) of the first, which may lie in the padding; only taps `ky` × `kx` are inside
 /// the input for all of them.
@@ -349,11 +369,7 @@ struct DenseTile<let positions: Int, let vectors: Int> {
 
     @inline(__always)
     static func group(_ p: DensePoint, at first: Int) {
-        var acc = InlineArray<positions, InlineArray<vectors, SIMD16<Float>>>(repeating: .init(repeating: SIMD16()))
-        for q in 0..<vectors {
-            let b = load(p.bias + q &* 16)
-            for j in 0..<positions { acc[j][q] = b }
-        }
+        var acc = Accumulators<positions, vectors>(bias: p.bias)
         let base = p.input + first &* p.step
         for y in p.ky {
             for x in p.kx {
@@ -363,15 +379,12 @@ struct DenseTile<let positions: Int, let vectors: Int> {
                     let weights = InlineArray<vectors, SIMD16<Float>> { load(w + $0 &* 16) }
                     for j in 0..<positions {
                         let broadcast = SIMD16<Float>(repeating: source[j &* p.step])
-                        for q in 0..<vectors { acc[j][q] = acc[j][q].addingProduct(broadcast, weights[q]) }
+                        for q in 0..<vectors { acc.values[j][q] = acc.values[j][q].addingProduct(broadcast, weights[q]) }
                     }
                 }
             }
         }
-        for j in 0..<positions {
-            let target = p.output + (first &+ j) &* p.cp
-            for q in 0..<vectors { store(p.relu6 ? clamp6(acc[j][q]) : acc[j][q], target + q &* 16) }
-        }
+        acc.write(to: p.output + first &* p.cp, step: p.cp, relu6: p.relu6)
     }
 }
 
@@ -400,11 +413,7 @@ struct DepthwiseTile<let positions: Int, let vectors: Int> {
     static func run(_ p: DepthwisePoint) {
         var done = 0
         while done &+ positions <= p.count {
-            var acc = InlineArray<positions, InlineArray<vectors, SIMD16<Float>>>(repeating: .init(repeating: SIMD16()))
-            for q in 0..<vectors {
-                let b = load(p.bias + q &* 16)
-                for j in 0..<positions { acc[j][q] = b }
-            }
+            var acc = Accumulators<positions, vectors>(bias: p.bias)
             let base = p.input + done &* p.step
             for y in p.ky {
                 let row = base + y &* p.rowStride, taps = p.weight + y &* p.kernel &* p.tapStride
@@ -412,14 +421,13 @@ struct DepthwiseTile<let positions: Int, let vectors: Int> {
                     let source = row + x &* p.tapStride, w = taps + x &* p.tapStride
                     for q in 0..<vectors {
                         let wq = load(w + q &* 16)
-                        for j in 0..<positions { acc[j][q] = acc[j][q].addingProduct(load(source + (j &* p.step &+ q &* 16)), wq) }
+                        for j in 0..<positions {
+                            acc.values[j][q] = acc.values[j][q].addingProduct(load(source + (j &* p.step &+ q &* 16)), wq)
+                        }
                     }
                 }
             }
-            for j in 0..<positions {
-                let target = p.output + (done &+ j) &* p.outputStep
-                for q in 0..<vectors { store(p.relu6 ? clamp6(acc[j][q]) : acc[j][q], target + q &* 16) }
-            }
+            acc.write(to: p.output + done &* p.outputStep, step: p.outputStep, relu6: p.relu6)
             done &+= positions
         }
         if done < p.count {
