@@ -15,68 +15,72 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
-        // data: CityFlow-NL formats, validation, submission, metrics
+        // data: CityFlow-NL formats, validation, submissions, metrics, and the shared vocabulary
+        // (colours, body types, motions, places, relations, TrackAppearance)
         .target(name: "SightlineData"),
-        // language: vocabularies, description parsing, voting
-        .target(name: "SightlineLanguage"),
+        // language: description parsing, voting, augmentation
+        .target(name: "SightlineLanguage", dependencies: ["SightlineData"]),
         // tracks: trajectory motion, camera context, neighbours
         .target(name: "SightlineTracks", dependencies: ["SightlineData"]),
-        // ranking: score terms, fusion, explanations
-        .target(name: "SightlineRanking", dependencies: ["SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineAppearance"]),
         // engine: tensors, BLAS ops, weight loaders, MiniLM, EfficientNet-Lite
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
-        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // software prefetch, which Swift does not expose
+        .target(name: "CPrefetch"),
+        // engine kernels for AVX-512 CPUs, called only where /proc/cpuinfo reports AVX-512
+        .target(name: "SightlineEngineAVX512", dependencies: ["CPrefetch"], path: "Sources/SightlineEngine/AVX512",
+                swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"]),
+                                .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "SightlineEngine", dependencies: ["COpenBLAS", "SightlineEngineAVX512"],
                 exclude: ["AVX512"],
                 resources: [.copy("Resources/imagenet-classes.txt")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
-        // engine kernels for AVX-512 CPUs, called only where /proc/cpuinfo reports AVX-512
-        // software prefetch, which Swift does not expose
-        .target(name: "CPrefetch"),
-        .target(name: "SightlineEngineAVX512", dependencies: ["CPrefetch"], path: "Sources/SightlineEngine/AVX512",
-                swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"]),
-                                .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
-        // pixels: image decoding and resizing
+        // pixels: image decoding, crops, resizing, backgrounds, motion maps
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "SightlinePixels", dependencies: ["CTurboJPEG", "CPNG"],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
         // appearance: colour, type and embeddings of vehicles from pixels
-        .target(name: "SightlineAppearance", dependencies: ["SightlinePixels", "SightlineLanguage", "SightlineData", "SightlineEngine"]),
-        // index: persistent store of tracks and their features, search over it
+        .target(name: "SightlineAppearance", dependencies: ["SightlineData", "SightlinePixels", "SightlineEngine"]),
+        // ranking: score terms and their registry, fusion, explanations, the feature layout
+        .target(name: "SightlineRanking", dependencies: ["SightlineData", "SightlineLanguage", "SightlineTracks"]),
+        // search: the search contract, request validation and filters, the in-memory backend
+        .target(name: "SightlineSearch", dependencies: ["SightlineData", "SightlineRanking"]),
+        // index: persistent store of tracks and their features (SQLite, PostgreSQL), search over it
         .target(name: "SightlineIndex", dependencies: [
-            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking", "SightlineAppearance",
+            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking", "SightlineSearch",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         // server: HTTP API and web page over a SearchBackend
         .target(name: "SightlineServer", dependencies: [
-            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking",
-            "SightlinePixels", "SightlineAppearance", "SightlineIndex",
+            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking", "SightlineSearch",
+            "SightlinePixels", "SightlineAppearance",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], resources: [.copy("Public")]),
-        // command-line tool
+        // command-line tool: wires the implementations together
         .executableTarget(name: "sightline", dependencies: [
-            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking",
-            "SightlineEngine", "SightlinePixels", "SightlineAppearance", "SightlineIndex", "SightlineServer",
+            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineEngine", "SightlinePixels",
+            "SightlineAppearance", "SightlineRanking", "SightlineSearch", "SightlineIndex", "SightlineServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .testTarget(name: "SightlineDataTests", dependencies: ["SightlineData"]),
+        .testTarget(name: "SightlineLanguageTests", dependencies: ["SightlineLanguage", "SightlineData"]),
+        .testTarget(name: "SightlineTracksTests", dependencies: ["SightlineTracks", "SightlineData"]),
         .testTarget(name: "SightlineEngineTests", dependencies: ["SightlineEngine", "SightlineEngineAVX512", "SightlinePixels"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SightlinePixelsTests", dependencies: ["SightlinePixels", "CTurboJPEG", "CPNG"]),
-        .testTarget(name: "SightlineDataTests", dependencies: ["SightlineData"]),
-        .testTarget(name: "SightlineLanguageTests", dependencies: ["SightlineLanguage"]),
-        .testTarget(name: "SightlineTracksTests", dependencies: ["SightlineTracks", "SightlineData"]),
-        .testTarget(name: "SightlineAppearanceTests", dependencies: ["SightlineAppearance", "SightlinePixels", "SightlineLanguage", "SightlineEngine"]),
-        .testTarget(name: "SightlineCLITests", dependencies: ["sightline"]),
+        .testTarget(name: "SightlineAppearanceTests", dependencies: ["SightlineAppearance", "SightlineData", "SightlinePixels", "SightlineEngine"]),
+        .testTarget(name: "SightlineRankingTests", dependencies: ["SightlineRanking", "SightlineData", "SightlineLanguage", "SightlineTracks"]),
+        .testTarget(name: "SightlineIndexTests", dependencies: [
+            "SightlineIndex", "SightlineSearch", "SightlineData", "SightlineRanking", "SightlineLanguage", "SightlineTracks",
+            "SightlineAppearance", "sightline",
+        ]),
         .testTarget(name: "SightlineServerTests", dependencies: [
-            "SightlineServer", "SightlineIndex", "SightlineData",
+            "SightlineServer", "SightlineSearch", "SightlineIndex", "SightlineRanking", "SightlineData",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        .testTarget(name: "SightlineIndexTests", dependencies: [
-            "SightlineIndex", "SightlineData", "SightlineRanking", "SightlineLanguage", "SightlineTracks", "SightlineAppearance", "sightline",
-        ]),
-        .testTarget(name: "SightlineRankingTests", dependencies: ["SightlineRanking", "SightlineData", "SightlineLanguage", "SightlineTracks"]),
+        .testTarget(name: "SightlineCLITests", dependencies: ["sightline"]),
     ]
 )

@@ -1,4 +1,4 @@
-import SightlineLanguage
+import SightlineData
 import SightlinePixels
 
 /// Names the paint colour of a vehicle crop as a distribution over `VehicleColor`.

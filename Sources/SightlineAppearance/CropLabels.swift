@@ -1,5 +1,5 @@
 import Foundation
-import SightlineLanguage
+import SightlineData
 
 /// Hand labels of vehicle crops (`../shared/data/vehicle-crops/labels.csv`): the colour and
 /// type by eye, with a second choice where the label is genuinely ambiguous.

@@ -1,5 +1,5 @@
 import SightlineEngine
-import SightlineLanguage
+import SightlineData
 import SightlinePixels
 
 /// What the pretrained image encoder says about one vehicle crop.

@@ -1,5 +1,5 @@
 import Foundation
-import SightlineLanguage
+import SightlineData
 
 /// Maps ImageNet-1k's road-vehicle classes onto Sightline's body types, so a pretrained
 /// ImageNet classifier yields a distribution over the parser's `BodyType` vocabulary.

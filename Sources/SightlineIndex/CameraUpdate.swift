@@ -1,5 +1,4 @@
 import Foundation
-import SightlineAppearance
 import SightlineData
 import SightlineRanking
 import SightlineTracks
@@ -65,8 +64,8 @@ struct CameraUpdate: Sendable {
                 trajectory: trajectory.map(RecordJSON.encode) ?? "null",
                 neighbours: RecordJSON.encode(gallery.analysis.neighbours[id] ?? []),
                 sizeRatio: gallery.analysis.sizeRatio[id] ?? 1,
-                colour: m.appearance.flatMap { mostLikely($0.colours) },
-                type: m.appearance.flatMap { mostLikely($0.types) })
+                colour: m.appearance?.colours.mostLikely?.rawValue,
+                type: m.appearance?.types.mostLikely?.rawValue)
         }
         return (rows, CameraRow(key: key, tracks: tracks.count, context: RecordJSON.encode(context)))
     }

@@ -6,8 +6,6 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
     case corrupt(String)
     /// The database could not be opened, read or written.
     case database(index: String, detail: String)
-    /// A search term cannot be served from stored features.
-    case notLinear(term: String)
     /// A location string that names no index.
     case badLocation(String)
     /// No SQLite index file at this path.
@@ -22,8 +20,6 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "and run `sightline index add --db \(index) --tracks ...` again for every track file."
         case let .corrupt(detail): "index record is corrupt: \(detail)"
         case let .database(index, detail): "\(index): \(detail)"
-        case let .notLinear(term):
-            "score term '\(term)' is not a LinearScoreTerm, so the index cannot score it from stored features; use `sightline rank` for it"
         case let .badLocation(text): "'\(text)' is neither a SQLite file path nor a postgres:// URL"
         case let .missing(path): "\(path): no index there; build one with `sightline index add --db \(path) --tracks ...`"
         }

@@ -1,5 +1,4 @@
 import Foundation
-import SightlineAppearance
 import SightlineData
 import SightlineLanguage
 import SightlineRanking
@@ -164,9 +163,4 @@ enum RecordJSON {
             throw IndexError.corrupt("\(T.self): \(error)")
         }
     }
-}
-
-/// Most likely value of a distribution, ties to the smaller name; nil when empty.
-func mostLikely<K: RawRepresentable<String>>(_ d: [K: Double]) -> String? {
-    d.max { a, b in a.value == b.value ? a.key.rawValue > b.key.rawValue : a.value < b.value }?.key.rawValue
 }

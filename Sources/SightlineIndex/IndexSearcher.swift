@@ -1,8 +1,8 @@
 import Foundation
-import SightlineAppearance
 import SightlineData
 import SightlineLanguage
 import SightlineRanking
+import SightlineSearch
 import SightlineTracks
 
 /// Serves searches from an index: loads every track's feature vector into memory once, then
@@ -18,7 +18,7 @@ public final class IndexSearcher: SearchBackend, @unchecked Sendable {
     public let layout: FeatureLayout
     public let threads: Int
     /// The active terms (non-zero weight) in ranker order, with their slices.
-    let active: [(term: any LinearScoreTerm, weight: Double, range: Range<Int>)]
+    let active: [(term: any ScoreTerm, weight: Double, range: Range<Int>)]
     private let lock = NSLock()
     private var current: FeatureSnapshot
 
@@ -28,14 +28,7 @@ public final class IndexSearcher: SearchBackend, @unchecked Sendable {
         self.ranker = ranker
         self.layout = layout
         self.threads = max(1, threads)
-        var active: [(term: any LinearScoreTerm, weight: Double, range: Range<Int>)] = []
-        for term in ranker.terms where ranker.weights[term.name] != 0 {
-            guard term is any LinearScoreTerm, let slice = layout.slice(named: term.name) else {
-                throw IndexError.notLinear(term: term.name)
-            }
-            active.append((slice.term, ranker.weights[term.name], slice.range))
-        }
-        self.active = active
+        active = layout.slices.filter { ranker.weights[$0.term.name] != 0 }.map { ($0.term, ranker.weights[$0.term.name], $0.range) }
         current = try await index.snapshot()
     }
 
@@ -75,13 +68,8 @@ public final class IndexSearcher: SearchBackend, @unchecked Sendable {
         }
     }
 
-    /// The descriptions of a request: one per non-empty line.
-    public static func descriptions(of text: String) -> [String] {
-        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
     public func search(_ request: SearchRequest) async throws -> [SearchHit] {
-        let profile = ranker.understanding.profile(of: Self.descriptions(of: request.text))
+        let profile = ranker.understanding.profile(of: request.descriptions)
         return try await search(profile: profile, request: request)
     }
 
@@ -101,7 +89,7 @@ public final class IndexSearcher: SearchBackend, @unchecked Sendable {
             let detail = details[id]
             let gallery = detail.map { Self.gallery($0, appearance: looks) }
             let contributions = active.enumerated().map { t, a in
-                Contribution.make(term: a.term.name, weight: a.weight, score: scores[t],
+                Contribution(term: a.term.name, weight: a.weight, score: scores[t],
                              reason: gallery.map { a.term.reason(profile, detail!.track, in: $0) } ?? "track changed since the search index was loaded")
             }
             return SearchHit(track: id, camera: snap.cameraKeys[Int(snap.cameras[hit.index])], total: hit.total, contributions: contributions)
@@ -110,7 +98,7 @@ public final class IndexSearcher: SearchBackend, @unchecked Sendable {
 
     /// The best `request.top` track ids and totals, without explanations.
     public func ranked(_ request: SearchRequest) -> [(track: String, total: Double)] {
-        let profile = ranker.understanding.profile(of: Self.descriptions(of: request.text))
+        let profile = ranker.understanding.profile(of: request.descriptions)
         let snap = snapshot
         return snap.top(request.top, plan: plan(profile), filter: filter(request, snap), threads: threads).map { (snap.ids[$0.index], $0.total) }
     }
@@ -126,18 +114,14 @@ public final class IndexSearcher: SearchBackend, @unchecked Sendable {
 
     func filter(_ request: SearchRequest, _ snap: FeatureSnapshot) -> FeatureSnapshot.Filter {
         var f = FeatureSnapshot.Filter()
-        if let cameras = request.cameras, !cameras.isEmpty {
-            let wanted = Set(cameras)
-            f.cameras = Set(snap.cameraKeys.indices.filter { i in
-                let key = snap.cameraKeys[i]
-                return wanted.contains(key) || wanted.contains(String(key.split(separator: "/").last ?? ""))
-            }.map { Int32($0) })
+        if request.cameras?.isEmpty == false {
+            f.cameras = Set(snap.cameraKeys.indices.filter { request.keeps(camera: snap.cameraKeys[$0]) }.map { Int32($0) })
         }
-        if let colours = request.colours, !colours.isEmpty {
-            f.colours = Set(colours.compactMap { FeatureSnapshot.Builder.colourCodes[$0] })
+        if request.colours?.isEmpty == false {
+            f.colours = Set(VehicleColor.allCases.filter { request.keeps(colour: $0) }.compactMap { FeatureSnapshot.Builder.colourCodes[$0.rawValue] })
         }
-        if let types = request.types, !types.isEmpty {
-            f.types = Set(types.compactMap { FeatureSnapshot.Builder.typeCodes[$0] })
+        if request.types?.isEmpty == false {
+            f.types = Set(BodyType.allCases.filter { request.keeps(type: $0) }.compactMap { FeatureSnapshot.Builder.typeCodes[$0.rawValue] })
         }
         return f
     }

@@ -1,6 +1,5 @@
 import Foundation
 import PostgresNIO
-import SightlineAppearance
 import SightlineData
 
 /// The index in PostgreSQL, for several ingest workers and stateless search nodes sharing one

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import SightlineAppearance
 import SightlineData
 
 /// The default index: one SQLite file in WAL mode, through GRDB. Several processes may read

@@ -1,5 +1,4 @@
 import Foundation
-import SightlineAppearance
 import SightlineData
 
 /// A persistent store of tracks and their ranking features. SQLite (a file path) and

@@ -1,3 +1,5 @@
+import SightlineData
+
 /// Reads one English description into a `TypedQuery`: the target vehicle (first vehicle noun
 /// phrase), its motions in time order, places, and other vehicles with their relation.
 /// Rule-based over the `Lexicon`, linear in the text length, and total: unknown words are skipped.
@@ -494,11 +496,11 @@ struct Reading {
     }
 
     mutating func findMotions() {
-        var found: [(TypedMotion, TextSpan, Bool)] = []
+        var found: [(Motion, TextSpan, Bool)] = []
         var used = Set<Int>()
         var throughCandidates: [TextSpan] = []
         var afterPending = false
-        func add(_ m: TypedMotion, _ from: Int, _ to: Int) {
+        func add(_ m: Motion, _ from: Int, _ to: Int) {
             found.append((m, items[from].span.union(items[to].span), afterPending))
             afterPending = false
             used.formUnion(from...to)
@@ -544,7 +546,7 @@ struct Reading {
                 }
             case .stop, .slow, .reverse, .uTurn:
                 guard !negated(i) else { continue }
-                let motion: TypedMotion = switch c {
+                let motion: Motion = switch c {
                 case .stop: .stop
                 case .slow: .slowDown
                 case .reverse: .reverse
@@ -555,12 +557,12 @@ struct Reading {
                 break
             }
         }
-        let turns: Set<TypedMotion> = [.leftTurn, .rightTurn, .uTurn]
+        let turns: Set<Motion> = [.leftTurn, .rightTurn, .uTurn]
         if !found.contains(where: { turns.contains($0.0) || $0.0 == .straight }), let first = throughCandidates.min() {
             found.append((.straight, first, false))
             found.sort { $0.1 < $1.1 }
         }
-        var ordered: [(TypedMotion, TextSpan)] = []
+        var ordered: [(Motion, TextSpan)] = []
         for (motion, span, happenedBefore) in found {
             if happenedBefore, !ordered.isEmpty {
                 ordered.insert((motion, span), at: ordered.count - 1)

@@ -1,3 +1,5 @@
+import SightlineData
+
 /// First-version query understanding: keyword spotting per description, then voting.
 /// Cheap and predictable; it ignores grammar, so a colour in a relation phrase
 /// ("followed by a red car") only counts for the relation when it follows a relation word.

@@ -1,3 +1,5 @@
+import SightlineData
+
 /// Every word list of the typed parser, in one place. Words are lower-case; multi-word entries
 /// are matched longest first on word tokens (hyphens split words, so "pick-up" is "pick up").
 

@@ -1,3 +1,5 @@
+import SightlineData
+
 /// How much of a description set the typed parser understands, and how often a track's
 /// descriptions agree after voting. "Agree" means every description that names a colour
 /// (type) names the same one, with at least one naming it (`Agreement.agrees`).

@@ -1,3 +1,5 @@
+import SightlineData
+
 /// A share per value, voted across a query's descriptions: `shares[.red] == 2/3` means two of
 /// three descriptions said red. Values no description named are absent.
 public struct Vote<Value: Hashable & Sendable & Comparable & Codable & CodingKeyRepresentable>: Sendable, Equatable, Codable {
@@ -14,9 +16,7 @@ public struct Vote<Value: Hashable & Sendable & Comparable & Codable & CodingKey
     }
 
     /// The value with the largest share (ties broken by name, so the result is stable).
-    public var winner: Value? {
-        shares.max { a, b in a.value == b.value ? a.key > b.key : a.value < b.value }?.key
-    }
+    public var winner: Value? { shares.mostLikely }
 
     /// Share of the winner; 0 when nothing was named.
     public var confidence: Double { winner.flatMap { shares[$0] } ?? 0 }

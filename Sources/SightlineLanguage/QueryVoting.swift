@@ -1,3 +1,5 @@
+import SightlineData
+
 /// How the descriptions of one query agree on an attribute (each description's first-named value).
 public enum Agreement: String, Sendable, Codable, CaseIterable {
     /// Every description names a value, and all name the same one.
@@ -90,7 +92,7 @@ public struct VotedQuery: Sendable, Equatable, Codable {
         types = vote { $0.type.map { [$0] } ?? [] }
         truckKinds = vote { $0.target?.truckKind.map { [$0] } ?? [] }
         sizes = vote { $0.target?.size.map { [$0] } ?? [] }
-        motions = vote(\.sharedMotions)
+        motions = vote(\.votedMotions)
         locations = vote { $0.locations.map(\.location) }
         let relationVote: Vote<RelationKey> = vote { $0.relations.map { RelationKey($0.mention) } }
         relations = Dictionary(relationVote.shares.map { ($0.key.mention, $0.value) }, uniquingKeysWith: max)

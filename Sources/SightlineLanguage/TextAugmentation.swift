@@ -1,3 +1,5 @@
+import SightlineData
+
 /// The three text augmentations of SSM (AI City 2022): repeat one kind of information so a
 /// text encoder weighs it more. Built from the typed parse's spans, so they quote the
 /// description's own words.

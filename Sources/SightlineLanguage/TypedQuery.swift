@@ -1,3 +1,5 @@
+import SightlineData
+
 /// A half-open range of character offsets (Swift `Character`s, i.e. grapheme clusters) in a
 /// description, so a UI can highlight the words a field was read from.
 public struct TextSpan: Sendable, Hashable, Codable, Comparable {
@@ -95,47 +97,14 @@ public struct VehiclePhrase: Sendable, Hashable, Codable {
     public var color: VehicleColor? { colors.lazy.compactMap(\.color).first }
 }
 
-/// What the target does, at the description's own granularity. `laneChange` is a lane change
-/// with no side given; it has no shared `Motion`.
-public enum TypedMotion: String, CaseIterable, Codable, Sendable, Comparable {
-    case straight
-    case leftTurn = "left-turn"
-    case rightTurn = "right-turn"
-    case laneChangeLeft = "lane-change-left"
-    case laneChangeRight = "lane-change-right"
-    case laneChange = "lane-change"
-    case stop
-    case slowDown = "slow-down"
-    case reverse
-    case uTurn = "u-turn"
-
-    /// The shared vocabulary value, when there is one.
-    public var shared: Motion? {
-        switch self {
-        case .straight: .straight
-        case .leftTurn: .leftTurn
-        case .rightTurn: .rightTurn
-        case .laneChangeLeft: .laneChangeLeft
-        case .laneChangeRight: .laneChangeRight
-        case .laneChange: nil
-        case .stop: .stop
-        case .slowDown: .slowDown
-        case .reverse: .reverse
-        case .uTurn: .uTurn
-        }
-    }
-
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
-}
-
 /// One motion of the target. `step` orders events in time ("turns left after stopping"
 /// gives stop step 0, left turn step 1), which is not always the order of the words.
 public struct MotionEvent: Sendable, Hashable, Codable {
-    public var motion: TypedMotion
+    public var motion: Motion
     public var step: Int
     public var span: TextSpan
 
-    public init(motion: TypedMotion, step: Int, span: TextSpan) {
+    public init(motion: Motion, step: Int, span: TextSpan) {
         self.motion = motion
         self.step = step
         self.span = span
@@ -194,10 +163,11 @@ public struct TypedQuery: Sendable, Hashable, Codable {
     public var color: VehicleColor? { target?.color }
     public var type: BodyType? { target?.type }
 
-    /// Shared motions in time order, without repeats.
-    public var sharedMotions: [Motion] {
+    /// The motions voted on, in time order, without repeats: a lane change with no side is
+    /// left out, since no trajectory or term can check it.
+    public var votedMotions: [Motion] {
         var seen = Set<Motion>()
-        return motions.compactMap(\.motion.shared).filter { seen.insert($0).inserted }
+        return motions.map(\.motion).filter { $0 != .laneChange && seen.insert($0).inserted }
     }
 
     public var isEmpty: Bool {

@@ -8,6 +8,13 @@ public struct Contribution: Sendable, Equatable, Codable {
     public var score: Double
     public var reason: String
     public var value: Double { weight * score }
+
+    public init(term: String, weight: Double, score: Double, reason: String) {
+        self.term = term
+        self.weight = weight
+        self.score = score
+        self.reason = reason
+    }
 }
 
 /// A track's place in a ranking with the evidence behind it.
@@ -23,12 +30,6 @@ public struct Ranker: Sendable {
     public var weights: RankingWeights
     public var understanding: any QueryUnderstanding
 
-    /// The terms that need no pixels: motion, stop, location, relation and size from boxes.
-    public static let trajectoryTerms: [any ScoreTerm] = [MotionTerm(), StopTerm(), LocationTerm(), RelationTerm(), SizeTerm()]
-    /// The terms that read `Gallery.appearance`; they score 0 for tracks without pixels.
-    public static let pixelTerms: [any ScoreTerm] = [ColourTerm(), TypeTerm(), RelationLookTerm()]
-    public static let allTerms = trajectoryTerms + pixelTerms
-
     public init(terms: [any ScoreTerm] = Ranker.allTerms, weights: RankingWeights = .standard,
                 understanding: any QueryUnderstanding = TypedUnderstanding()) {
         self.terms = terms
@@ -40,13 +41,13 @@ public struct Ranker: Sendable {
     /// result is deterministic.
     public func rank(_ query: QueryRecord, in gallery: Gallery, explain: Bool = false) -> [ScoredTrack] {
         let profile = understanding.profile(of: query.nl)
-        let active = terms.filter { weights[$0.name] != 0 }
+        let active = terms.filter { weights[$0.name] != 0 }.map { (term: $0, query: $0.queryVector(profile)) }
         var scored: [(index: Int, item: ScoredTrack)] = gallery.tracks.enumerated().map { i, track in
             var total = 0.0
             var parts: [Contribution] = []
-            for term in active {
+            for (term, query) in active {
                 let w = weights[term.name]
-                let s = term.score(profile, track, in: gallery)
+                let s = dot(query, term.trackFeatures(track, in: gallery))
                 total += w * s
                 if explain {
                     parts.append(Contribution(term: term.name, weight: w, score: s, reason: term.reason(profile, track, in: gallery)))

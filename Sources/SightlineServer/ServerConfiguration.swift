@@ -1,4 +1,5 @@
 import Foundation
+import SightlineSearch
 
 /// Where the server listens and the limits it enforces on every request.
 public struct ServerConfiguration: Sendable, Equatable {
@@ -27,5 +28,10 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.maxFilterValues = maxFilterValues
         self.imageCacheEntries = imageCacheEntries
         self.cacheDirectory = cacheDirectory
+    }
+
+    /// The bounds every search request is checked against.
+    public var searchLimits: SearchLimits {
+        SearchLimits(maxQueryCharacters: maxQueryCharacters, maxTop: maxTop, maxFilterValues: maxFilterValues)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import SightlineIndex
+import SightlineSearch
 import SightlineLanguage
 
 /// Sightline's HTTP API and web page over any `SearchBackend`:

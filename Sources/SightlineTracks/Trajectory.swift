@@ -1,17 +1,10 @@
 import Foundation
 import SightlineData
 
-/// How a track's path bends, read off the box centres.
-public enum TurnClass: String, Sendable, Codable, CaseIterable {
-    case straight
-    case leftTurn = "left-turn"
-    case rightTurn = "right-turn"
-}
-
 /// Motion features of one track, derived from its boxes alone.
 public struct Trajectory: Sendable, Equatable, Codable {
-    /// Straight, left or right, from the heading change between the start and end of the path.
-    public var turn: TurnClass
+    /// `straight`, `leftTurn` or `rightTurn`, from the heading change between the start and end of the path.
+    public var turn: Motion
     /// Signed heading change in degrees; negative is a left turn in image coordinates (y down).
     public var headingChange: Double
     /// Longest run of frames in which the box centre stayed put (within `TrajectoryOptions.stillTolerance`).
@@ -34,7 +27,7 @@ public struct Trajectory: Sendable, Equatable, Codable {
 /// Thresholds of the trajectory classifier, in one place.
 public struct TrajectoryOptions: Sendable, Equatable {
     /// Heading change, in degrees, beyond which a path counts as a turn.
-    public var turnDegrees = 45.0
+    public var turnDegrees = Motion.turnDegrees
     /// Share of the path length (from each end) used to measure the start and end headings.
     public var headingWindow = 0.25
     /// A centre that moves less than this many pixels, or this share of the box height, stands still.
@@ -87,13 +80,7 @@ extension Trajectory {
         let dot = h0.0 * h1.0 + h0.1 * h1.1
         let degrees = Self.atan2Degrees(cross, dot)
         headingChange = degrees
-        if degrees <= -options.turnDegrees {
-            turn = .leftTurn
-        } else if degrees >= options.turnDegrees {
-            turn = .rightTurn
-        } else {
-            turn = .straight
-        }
+        turn = Motion.turn(headingChange: degrees, threshold: options.turnDegrees)
     }
 
     static func distance(_ a: (x: Double, y: Double), _ b: (x: Double, y: Double)) -> Double {

@@ -36,8 +36,6 @@ struct VehicleDescription {
     var colours: [VehicleColor: Double]
     var types: [BodyType: Double]
 
-    static func top<K>(_ d: [K: Double]) -> K? { d.max { $0.value < $1.value }?.key }
-
     func text() -> String {
         func line<K: RawRepresentable>(_ d: [K: Double]) -> String where K.RawValue == String {
             d.isEmpty ? "-" : d.sorted { $0.value > $1.value }.prefix(4).map { String(format: "%@ %.2f", $0.key.rawValue, $0.value) }.joined(separator: ", ")
@@ -80,7 +78,7 @@ struct DescribeImage: AsyncParsableCommand {
             var colour = Tally(), type = Tally()
             for row in try CropLabel.load(from: URL(fileURLWithPath: labels)) {
                 let d = try describe(URL(fileURLWithPath: file).appendingPathComponent("\(row.trackID).jpg").path)
-                let c = VehicleDescription.top(d.colours), t = VehicleDescription.top(d.types)
+                let c = d.colours.mostLikely, t = d.types.mostLikely
                 if let truth = row.colour { colour.add(predicted: c, truth: truth, alternative: row.colourAlt) }
                 if encoder != nil, let truth = row.type { type.add(predicted: t, truth: truth, alternative: row.typeAlt) }
                 print("\(row.trackID)  colour \(row.colour?.rawValue ?? "-")\(row.colourAlt.map { "/\($0.rawValue)" } ?? "") -> \(c?.rawValue ?? "-")"

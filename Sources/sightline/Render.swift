@@ -110,7 +110,7 @@ struct Render: AsyncParsableCommand {
                     printError("\(first.cameraKey): vehicle \(n + 1)/\(vehicles.count)")
                     let appearance = try images.appearance(of: track, background: background, encoder: encoder)
                     if !appearance.embedding.isEmpty { embeddings.append((c, mot, appearance.embedding)) }
-                    let colour = VehicleDescription.top(appearance.colours), type = VehicleDescription.top(appearance.types)
+                    let colour = appearance.colours.mostLikely, type = appearance.types.mostLikely
                     var lines: [(text: String, colour: (UInt8, UInt8, UInt8))] = [
                         ("\(track.camera) ID \(mot)", (200, 200, 200)),
                         ("\(colour?.rawValue ?? "-") \(type?.rawValue ?? "-")", (255, 255, 255)),

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import SightlineData
 import SightlineIndex
-import SightlineLanguage
 import SightlineRanking
+import SightlineSearch
 
 struct Search: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,22 +37,20 @@ struct Search: AsyncParsableCommand {
 
     @OptionGroup var ranking: RankingOptions
 
+    var request: SearchRequest { SearchRequest(text: text, top: top, cameras: camera, colours: colour, types: type) }
+
     func validate() throws {
-        guard top > 0 else { throw ValidationError("--top must be positive") }
-        guard !IndexSearcher.descriptions(of: text).isEmpty else { throw ValidationError("the description is empty") }
-        for c in colour where VehicleColor(rawValue: c) == nil {
-            throw ValidationError("--colour '\(c)': known colours are \(VehicleColor.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        for t in type where BodyType(rawValue: t) == nil {
-            throw ValidationError("--type '\(t)': known types are \(BodyType.allCases.map(\.rawValue).joined(separator: ", "))")
+        do {
+            _ = try request.validated(.unbounded)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 
     func run() async throws {
         let index = try await IndexLocation.open(db)
         let searcher = try await IndexSearcher(index: index, ranker: try ranking.ranker())
-        let request = SearchRequest(text: text, top: top, cameras: camera.isEmpty ? nil : camera,
-                                    colours: colour.isEmpty ? nil : colour, types: type.isEmpty ? nil : type)
+        let request = try request.validated(.unbounded)
         let clock = ContinuousClock()
         let start = clock.now
         let hits = try await searcher.search(request)

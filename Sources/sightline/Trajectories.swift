@@ -70,12 +70,11 @@ struct MotionAgreement {
     init(tracks: [Track], analysis: TrackAnalysis, understanding: any QueryUnderstanding) {
         for t in tracks where !t.nl.isEmpty {
             let motions = understanding.profile(of: t.nl).motions
-            let candidates: [(Motion, TurnClass)] = [(.straight, .straight), (.leftTurn, .leftTurn), (.rightTurn, .rightTurn)]
-            let said = candidates.filter { motions[$0.0] > 0 }.max { motions[$0.0] < motions[$1.0] }
+            let said = [Motion.straight, .leftTurn, .rightTurn].filter { motions[$0] > 0 }.max { motions[$0] < motions[$1] }
             guard let said, let trajectory = analysis.trajectories[t.id] else { continue }
             considered += 1
-            if said.1 == trajectory.turn { matched += 1 }
-            confusion["said \(said.1.rawValue), path \(trajectory.turn.rawValue)", default: 0] += 1
+            if said == trajectory.turn { matched += 1 }
+            confusion["said \(said.rawValue), path \(trajectory.turn.rawValue)", default: 0] += 1
         }
     }
 

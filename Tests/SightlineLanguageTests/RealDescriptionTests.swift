@@ -9,7 +9,7 @@ struct Expected: CustomTestStringConvertible, Sendable {
     var shade: ColorShade?
     var truck: TruckKind?
     var size: SizeClass?
-    var motions: [TypedMotion] = []
+    var motions: [Motion] = []
     var places: Set<Location> = []
     var relations: [Rel] = []
 
@@ -153,7 +153,7 @@ struct RealDescriptionTests {
 
     @Test func atLeastSixtyCasesCoverEveryField() {
         #expect(realDescriptions.count >= 60)
-        #expect(Set(realDescriptions.flatMap(\.motions)).isSuperset(of: TypedMotion.allCases.filter { $0 != .reverse }))
+        #expect(Set(realDescriptions.flatMap(\.motions)).isSuperset(of: Motion.allCases.filter { $0 != .reverse }))
         #expect(Set(realDescriptions.flatMap(\.places)) == Set(Location.allCases))
         #expect(Set(realDescriptions.flatMap(\.relations).map(\.kind)) == Set(RelationKind.allCases))
         #expect(Set(realDescriptions.compactMap(\.size)) == Set(SizeClass.allCases))

@@ -1,4 +1,3 @@
-import SightlineAppearance
 import SightlineData
 import SightlineLanguage
 
@@ -6,8 +5,7 @@ import SightlineLanguage
 /// (grey and silver, black and dark blue) earn partial credit, since people and cameras
 /// disagree on them.
 public struct ColourTerm: ScoreTerm {
-    public static let name = "colour"
-    public var name: String { Self.name }
+    public var name: String { "colour" }
 
     public init() {}
 
@@ -18,9 +16,15 @@ public struct ColourTerm: ScoreTerm {
         [.orange, .yellow]: 0.3, [.white, .beige]: 0.2,
     ])
 
-    public func score(_ query: QueryProfile, _ track: Track, in gallery: Gallery) -> Double {
-        guard let seen = gallery.appearance[track.id]?.colours else { return 0 }
-        return Self.similarity.agreement(asked: query.colors.shares, seen: seen)
+    public var featureNames: [String] { VehicleColor.allCases.map { "colour-\($0.rawValue)" } }
+    public var featureVersion: String { Self.similarity.version }
+
+    /// The share of descriptions naming each colour.
+    public func queryVector(_ query: QueryProfile) -> [Double] { VehicleColor.allCases.map { query.colors[$0] } }
+
+    /// For each colour c, the pixels' similarity-weighted agreement with c.
+    public func trackFeatures(_ track: Track, in gallery: Gallery) -> [Double] {
+        Self.similarity.features(seen: gallery.appearance[track.id]?.colours)
     }
 
     public func reason(_ query: QueryProfile, _ track: Track, in gallery: Gallery) -> String {

@@ -7,15 +7,22 @@ import SightlineTracks
 /// often leave the place out, so one mention is strong evidence), and like SSM's dot
 /// product of one-hot location vectors, agreement scores 1 either way.
 public struct LocationTerm: ScoreTerm {
-    public static let name = "location"
-    public var name: String { Self.name }
+    public var name: String { "location" }
 
     public init() {}
 
-    public func score(_ query: QueryProfile, _ track: Track, in gallery: Gallery) -> Double {
+    public var featureNames: [String] { ["intersection", "not-intersection"] }
+
+    /// (q, 1 - q) with q = 1 when any description says intersection.
+    public func queryVector(_ query: QueryProfile) -> [Double] {
         let q = query.locations[.intersection] > 0 ? 1.0 : 0.0
+        return [q, 1 - q]
+    }
+
+    /// (v, 1 - v) with v = 1 when the track's camera is at an intersection.
+    public func trackFeatures(_ track: Track, in gallery: Gallery) -> [Double] {
         let v = gallery.analysis.camera(of: track)?.isIntersection == true ? 1.0 : 0.0
-        return q * v + (1 - q) * (1 - v)
+        return [v, 1 - v]
     }
 
     public func reason(_ query: QueryProfile, _ track: Track, in gallery: Gallery) -> String {

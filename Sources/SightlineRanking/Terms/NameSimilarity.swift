@@ -7,14 +7,9 @@ public struct NameSimilarity<Name: Hashable & CaseIterable & RawRepresentable<St
 
     public func callAsFunction(_ a: Name, _ b: Name) -> Double { a == b ? 1 : near[[a, b]] ?? 0 }
 
-    /// Expected similarity between the asked names (shares of descriptions) and the pixels' distribution.
-    func agreement(asked: [Name: Double], seen: [Name: Double]) -> Double {
-        asked.reduce(0) { total, a in total + a.value * agreement(with: a.key, seen: seen) }
-    }
-
-    /// Sum of p(shown) * similarity(name, shown).
+    /// Sum of p(shown) * similarity(name, shown), in vocabulary order.
     func agreement(with name: Name, seen: [Name: Double]) -> Double {
-        seen.reduce(0) { total, s in total + s.value * self(name, s.key) }
+        Name.allCases.reduce(0) { total, shown in total + (seen[shown] ?? 0) * self(name, shown) }
     }
 
     /// The agreement with every name of the vocabulary, in `allCases` order: a track's feature vector.

@@ -6,10 +6,11 @@ import SightlineTracks
 /// ("followed by a white sedan"), is there a gallery track of the same camera, at the
 /// same time, on the named side? Colour and type of that vehicle need pixels.
 public struct RelationTerm: ScoreTerm {
-    public static let name = "relation"
-    public var name: String { Self.name }
+    public var name: String { "relation" }
 
     public init() {}
+
+    public var featureNames: [String] { RelationKind.allCases.map { "neighbour-\($0.rawValue)" } }
 
     /// Whether a neighbour sits where the relation puts the other vehicle.
     public static func fits(_ kind: RelationKind, _ n: Neighbour) -> Bool {
@@ -22,12 +23,17 @@ public struct RelationTerm: ScoreTerm {
         }
     }
 
-    public func score(_ query: QueryProfile, _ track: Track, in gallery: Gallery) -> Double {
-        guard !query.relations.isEmpty else { return 0 }
-        let neighbours = gallery.analysis.neighbours[track.id] ?? []
-        return query.relations.reduce(0) { sum, r in
-            sum + (neighbours.contains { Self.fits(r.key.kind, $0) } ? r.value : 0)
+    /// The share of each relation kind, summed over the mentions of that kind.
+    public func queryVector(_ query: QueryProfile) -> [Double] {
+        RelationKind.allCases.map { kind in
+            query.relations.filter { $0.key.kind == kind }.values.sorted().reduce(0, +)
         }
+    }
+
+    /// 1 for each relation kind some neighbour fits.
+    public func trackFeatures(_ track: Track, in gallery: Gallery) -> [Double] {
+        let neighbours = gallery.analysis.neighbours[track.id] ?? []
+        return RelationKind.allCases.map { kind in neighbours.contains { Self.fits(kind, $0) } ? 1 : 0 }
     }
 
     public func reason(_ query: QueryProfile, _ track: Track, in gallery: Gallery) -> String {

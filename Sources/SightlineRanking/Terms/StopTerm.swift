@@ -4,15 +4,18 @@ import SightlineTracks
 
 /// Does the vehicle stand still when the query says it stops or waits?
 public struct StopTerm: ScoreTerm {
-    public static let name = "stop"
-    public var name: String { Self.name }
+    public var name: String { "stop" }
 
     public init() {}
 
-    public func score(_ query: QueryProfile, _ track: Track, in gallery: Gallery) -> Double {
-        let asked = query.motions[.stop]
-        guard asked > 0, let t = gallery.analysis.trajectories[track.id] else { return 0 }
-        return asked * min(1, Double(t.longestStillFrames) / Double(max(t.stopFrames, 1)))
+    public var featureNames: [String] { ["still-share"] }
+
+    public func queryVector(_ query: QueryProfile) -> [Double] { [query.motions[.stop]] }
+
+    /// The longest still run over the frames that make a stop, at most 1.
+    public func trackFeatures(_ track: Track, in gallery: Gallery) -> [Double] {
+        guard let t = gallery.analysis.trajectories[track.id] else { return [0] }
+        return [min(1, Double(t.longestStillFrames) / Double(max(t.stopFrames, 1)))]
     }
 
     public func reason(_ query: QueryProfile, _ track: Track, in gallery: Gallery) -> String {

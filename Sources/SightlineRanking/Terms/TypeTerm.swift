@@ -1,12 +1,10 @@
-import SightlineAppearance
 import SightlineData
 import SightlineLanguage
 
 /// Does the body type the pixels show match the type the descriptions vote for? Similar
 /// bodies (sedan and hatchback, SUV and minivan, pickup and truck) earn partial credit.
 public struct TypeTerm: ScoreTerm {
-    public static let name = "type"
-    public var name: String { Self.name }
+    public var name: String { "type" }
 
     public init() {}
 
@@ -16,9 +14,15 @@ public struct TypeTerm: ScoreTerm {
         [.van, .minivan]: 0.5, [.pickup, .truck]: 0.4, [.van, .truck]: 0.4, [.bus, .truck]: 0.3,
     ])
 
-    public func score(_ query: QueryProfile, _ track: Track, in gallery: Gallery) -> Double {
-        guard let seen = gallery.appearance[track.id]?.types else { return 0 }
-        return Self.similarity.agreement(asked: query.types.shares, seen: seen)
+    public var featureNames: [String] { BodyType.allCases.map { "type-\($0.rawValue)" } }
+    public var featureVersion: String { Self.similarity.version }
+
+    /// The share of descriptions naming each body type.
+    public func queryVector(_ query: QueryProfile) -> [Double] { BodyType.allCases.map { query.types[$0] } }
+
+    /// For each body type b, the pixels' similarity-weighted agreement with b.
+    public func trackFeatures(_ track: Track, in gallery: Gallery) -> [Double] {
+        Self.similarity.features(seen: gallery.appearance[track.id]?.types)
     }
 
     public func reason(_ query: QueryProfile, _ track: Track, in gallery: Gallery) -> String {

@@ -1,8 +1,7 @@
 import Foundation
 import Hummingbird
-import SightlineIndex
-import SightlineLanguage
 import SightlineRanking
+import SightlineSearch
 
 /// The JSON body of `POST /search` as sent; every field optional so that a missing one gets
 /// its own message instead of a generic decoding error.
@@ -33,30 +32,15 @@ struct SearchBody: Decodable {
     /// The checked request, or the first rule it breaks.
     func validated(against limits: ServerConfiguration) throws(APIError) -> SearchRequest {
         guard let text else { throw .missingField("text") }
-        guard !text.allSatisfy(\.isWhitespace) else { throw .invalidField("text", reason: "is empty") }
-        guard text.count <= limits.maxQueryCharacters else {
-            throw .queryTooLong(characters: text.count, limit: limits.maxQueryCharacters)
+        do {
+            return try SearchRequest(text: text, top: top ?? 10, cameras: cameras, colours: colours, types: types)
+                .validated(limits.searchLimits)
+        } catch {
+            switch error {
+            case .invalidField(let field, let reason): throw .invalidField(field, reason: reason)
+            case .queryTooLong(let characters, let limit): throw .queryTooLong(characters: characters, limit: limit)
+            }
         }
-        let top = top ?? 10
-        guard (1...limits.maxTop).contains(top) else {
-            throw .invalidField("top", reason: top == Int.max ? "must be between 1 and \(limits.maxTop)" : "must be between 1 and \(limits.maxTop), got \(top)")
-        }
-        let cameras = try Self.filter("cameras", cameras, limit: limits.maxFilterValues, known: nil)
-        let colours = try Self.filter("colours", colours, limit: limits.maxFilterValues, known: Set(VehicleColor.allCases.map(\.rawValue)))
-        let types = try Self.filter("types", types, limit: limits.maxFilterValues, known: Set(BodyType.allCases.map(\.rawValue)))
-        return SearchRequest(text: text, top: top, cameras: cameras, colours: colours, types: types)
-    }
-
-    private static func filter(_ field: String, _ values: [String]?, limit: Int, known: Set<String>?) throws(APIError) -> [String]? {
-        guard let values, !values.isEmpty else { return nil }
-        guard values.count <= limit else { throw .invalidField(field, reason: "has \(values.count) values; the limit is \(limit)") }
-        if let known, let unknown = values.first(where: { !known.contains($0) }) {
-            throw .invalidField(field, reason: "has unknown value '\(unknown)'; known: \(known.sorted().joined(separator: ", "))")
-        }
-        if let bad = values.first(where: { $0.isEmpty || $0.count > 64 }) {
-            throw .invalidField(field, reason: "has an empty or over-long value '\(bad.prefix(64))'")
-        }
-        return values
     }
 
     /// Decodes a body, naming the field at fault.

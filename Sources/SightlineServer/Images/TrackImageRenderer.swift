@@ -1,7 +1,7 @@
 import Foundation
 import SightlineAppearance
 import SightlineData
-import SightlineIndex
+import SightlineSearch
 import SightlinePixels
 
 /// The pictures the server draws of a track.

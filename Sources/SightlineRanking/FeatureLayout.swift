@@ -1,13 +1,12 @@
 import SightlineData
 import SightlineLanguage
-import SightlineRanking
 
-/// Where each linear score term's features sit in the concatenated per-track vector the index
+/// Where each score term's features sit in the concatenated per-track vector the index
 /// stores, and the version that names this layout. Query and track vectors of all terms are
 /// laid end to end in term order.
 public struct FeatureLayout: Sendable {
     public struct Slice: Sendable {
-        public var term: any LinearScoreTerm
+        public var term: any ScoreTerm
         public var range: Range<Int>
     }
 
@@ -17,10 +16,10 @@ public struct FeatureLayout: Sendable {
     /// condensed to a digest. Tracks of two versions cannot share an index.
     public let version: String
 
-    /// Bump when a feature is computed differently in a way `LinearScoreTerm.featureVersion` does not show.
+    /// Bump when a feature is computed differently in a way `ScoreTerm.featureVersion` does not show.
     public static let revision = 1
 
-    public init(terms: [any LinearScoreTerm]) {
+    public init(terms: [any ScoreTerm]) {
         var slices: [Slice] = []
         var start = 0
         var text = "revision \(Self.revision)"
@@ -36,7 +35,7 @@ public struct FeatureLayout: Sendable {
     }
 
     /// The layout of `Ranker.allTerms`, the one every index stores.
-    public static let standard = FeatureLayout(terms: Ranker.allTerms.map { $0 as! any LinearScoreTerm })
+    public static let standard = FeatureLayout(terms: Ranker.allTerms)
 
     /// The concatenated feature vector of one track.
     public func features(of track: Track, in gallery: Gallery) -> [Double] {

@@ -1,7 +1,5 @@
 import Foundation
-import SightlineAppearance
 import SightlineData
-import SightlineIndex
 import SightlineRanking
 
 /// A `SearchBackend` over tracks held in memory, ranked by `Ranker` on every search. Serves a
@@ -23,18 +21,14 @@ public struct MemoryBackend: SearchBackend {
     }
 
     public func search(_ request: SearchRequest) async throws -> [SearchHit] {
-        let query = QueryRecord(id: "search", nl: Self.sentences(of: request.text))
-        let cameras = request.cameras.map(Set.init)
-        let colours = request.colours.map(Set.init)
-        let types = request.types.map(Set.init)
+        let query = QueryRecord(id: "search", nl: request.descriptions)
         var hits: [SearchHit] = []
         for scored in ranker.rank(query, in: gallery, explain: true) {
             guard let index = indexByID[scored.track] else { continue }
             let track = gallery.tracks[index]
-            if let cameras, !cameras.contains(track.cameraKey), !cameras.contains(track.camera) { continue }
             let appearance = gallery.appearance[track.id]
-            if let colours, !colours.contains(appearance?.colours.max(by: { $0.value < $1.value })?.key.rawValue ?? "") { continue }
-            if let types, !types.contains(appearance?.types.max(by: { $0.value < $1.value })?.key.rawValue ?? "") { continue }
+            guard request.keeps(camera: track.cameraKey),
+                  request.keeps(colour: appearance?.colours.mostLikely), request.keeps(type: appearance?.types.mostLikely) else { continue }
             hits.append(SearchHit(track: track.id, camera: track.cameraKey, total: scored.total, contributions: scored.contributions))
             if hits.count == request.top { break }
         }
@@ -55,10 +49,5 @@ public struct MemoryBackend: SearchBackend {
 
     public func frames(ofCamera camera: String) async throws -> [FrameRef] {
         framesByCamera[camera] ?? []
-    }
-
-    /// The descriptions in a query text: one per non-empty line, as CityFlow-NL gives three per vehicle.
-    public static func sentences(of text: String) -> [String] {
-        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
