@@ -14,14 +14,7 @@ import Testing
         try await IndexContract.incrementalEqualsBatch(backend.freshLocation(), fresh: backend.freshLocation())
     }
     @Test func statsCountTracksFramesAndPixels() async throws { try await IndexContract.statsCountTracksFramesAndPixels(backend.freshLocation()) }
-    @Test func refusesOtherVersions() async throws {
-        let location = backend.freshLocation()
-        try await IndexContract.refusesOtherVersions(location) { version in
-            let raw = try SQLiteIndex(path: location)
-            try await raw.setFeatureVersionForTesting(version)
-            try await raw.close()
-        }
-    }
+    @Test func refusesOtherVersions() async throws { try await IndexContract.refusesOtherVersions(backend.freshLocation()) }
     @Test(.enabled(if: !Fixtures.sharedAbsent, Fixtures.sharedSkip))
     func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation()) }
     @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation()) }
@@ -56,14 +49,7 @@ struct PostgresIndexTests {
         try await IndexContract.incrementalEqualsBatch(backend.freshLocation(), fresh: backend.freshLocation())
     }
     @Test func statsCountTracksFramesAndPixels() async throws { try await IndexContract.statsCountTracksFramesAndPixels(backend.freshLocation()) }
-    @Test func refusesOtherVersions() async throws {
-        let location = backend.freshLocation()
-        try await IndexContract.refusesOtherVersions(location) { version in
-            let raw = try await PostgresIndex(url: location)
-            try await raw.setFeatureVersionForTesting(version)
-            try await raw.close()
-        }
-    }
+    @Test func refusesOtherVersions() async throws { try await IndexContract.refusesOtherVersions(backend.freshLocation()) }
     @Test(.enabled(if: !Fixtures.sharedAbsent, Fixtures.sharedSkip))
     func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation()) }
     @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation()) }

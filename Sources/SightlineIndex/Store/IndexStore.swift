@@ -51,3 +51,9 @@ extension IndexSession {
         return Int(try StoredRecord(table: table, key: "count", row: row).integer("n"))
     }
 }
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min(count, $0 + size)] }
+    }
+}
