@@ -15,6 +15,7 @@ import Testing
     }
     @Test func statsCountTracksFramesAndPixels() async throws { try await IndexContract.statsCountTracksFramesAndPixels(backend.freshLocation()) }
     @Test func refusesOtherVersions() async throws { try await IndexContract.refusesOtherVersions(backend.freshLocation()) }
+    @Test func malformedCountersThrow() async throws { try await IndexContract.malformedCountersThrow(backend.freshLocation()) }
     @Test(.enabled(if: !Fixtures.sharedAbsent, Fixtures.sharedSkip))
     func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation()) }
     @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation()) }
@@ -34,6 +35,17 @@ import Testing
         try await created.close()
         #expect(FileManager.default.fileExists(atPath: location))
     }
+
+    /// Files written before the dialect layer keep opening: their migration names stay GRDB's.
+    @Test func migrationNamesStay() async throws {
+        let index = try SQLiteIndex(path: backend.freshLocation())
+        let names = try await index.store.read { session in
+            try await session.rows("SELECT identifier FROM grdb_migrations ORDER BY identifier")
+                .map { try $0.record(in: "grdb_migrations", key: "identifier").text("identifier") }
+        }
+        #expect(names == ["v1"])
+        try await index.close()
+    }
 }
 
 /// The same contract against PostgreSQL; skipped, with the reason, when no server is configured.
@@ -50,6 +62,7 @@ struct PostgresIndexTests {
     }
     @Test func statsCountTracksFramesAndPixels() async throws { try await IndexContract.statsCountTracksFramesAndPixels(backend.freshLocation()) }
     @Test func refusesOtherVersions() async throws { try await IndexContract.refusesOtherVersions(backend.freshLocation()) }
+    @Test func malformedCountersThrow() async throws { try await IndexContract.malformedCountersThrow(backend.freshLocation()) }
     @Test(.enabled(if: !Fixtures.sharedAbsent, Fixtures.sharedSkip))
     func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation()) }
     @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation()) }

@@ -127,6 +127,24 @@ enum IndexContract {
         try await index.close()
     }
 
+    /// A counter of `meta` that is not an integer throws an error naming it, rather than trapping or reading as 0.
+    static func malformedCountersThrow(_ location: String) async throws {
+        let index = try await open(location)
+        _ = try await index.add(Fixtures.small, options: AddOptions())
+        try await writeMeta(location, MetaKey.addCalls, "abc")
+        await #expect(throws: IndexError.malformed(table: "meta", key: "add_calls", column: "value", detail: "holds 'abc', not an integer")) {
+            _ = try await index.add(Fixtures.small, options: AddOptions())
+        }
+        try await writeMeta(location, MetaKey.addCalls, "1")
+        try await writeMeta(location, MetaKey.generation, "1.5")
+        let malformedGeneration = IndexError.malformed(table: "meta", key: "generation", column: "value", detail: "holds '1.5', not an integer")
+        await #expect(throws: malformedGeneration) { _ = try await index.generation() }
+        await #expect(throws: malformedGeneration) { _ = try await index.snapshot() }
+        await #expect(throws: malformedGeneration) { _ = try await index.remove(["a"]) }
+        #expect(malformedGeneration.description.contains("meta 'generation', column value"))
+        try await index.close()
+    }
+
     /// Writes a row of `meta` through the index's own dialect, as another build or a damaged file may have left it.
     static func writeMeta(_ location: String, _ key: String, _ value: String) async throws {
         let index = try await open(location)
