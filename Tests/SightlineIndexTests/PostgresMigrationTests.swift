@@ -9,6 +9,17 @@ struct PostgresMigrationTests {
     /// which, like every released migration, never changes.
     static var layoutBeforeMigrations: [String] { PostgresIndex.migrator.migrations[0].statements }
 
+    /// A store whose schema holds the tables `PostgresIndex` made before it recorded migrations.
+    static func storeBeforeMigrations(_ location: String) async throws -> PostgresStore {
+        let store = try PostgresStore(url: location)
+        let schema = try #require(store.schema)
+        try await store.write { session in
+            try await session.execute("CREATE SCHEMA \(raw: schema)")
+            for statement in layoutBeforeMigrations { try await session.execute(IndexSQL(stringLiteral: statement)) }
+        }
+        return store
+    }
+
     static func recorded(_ store: PostgresStore) async throws -> [String] {
         try await store.read { session in
             try await session.rows("SELECT identifier FROM sightline_migrations ORDER BY identifier")
@@ -46,11 +57,7 @@ struct PostgresMigrationTests {
         #expect(try await Self.recorded(fresh) == ["test-v2", "v1"])
         try await fresh.close()
 
-        let old = try PostgresStore(url: Backend.postgres.freshLocation())
-        try await old.write { session in
-            try await session.execute("CREATE SCHEMA \(raw: try #require(old.schema))")
-            for statement in Self.layoutBeforeMigrations { try await session.execute(IndexSQL(stringLiteral: statement)) }
-        }
+        let old = try await Self.storeBeforeMigrations(Backend.postgres.freshLocation())
         #expect(try await migrator.migrate(old) == .init(adopted: true, applied: ["test-v2"]))
         try await old.close()
     }
@@ -58,12 +65,7 @@ struct PostgresMigrationTests {
     /// An index made before migrations were recorded keeps its tracks: the baseline is recorded, not run.
     @Test func adoptsAnIndexFromBeforeMigrations() async throws {
         let location = Backend.postgres.freshLocation()
-        let old = try PostgresStore(url: location)
-        try await old.write { session in
-            try await session.execute("CREATE SCHEMA \(raw: try #require(old.schema))")
-            for statement in Self.layoutBeforeMigrations { try await session.execute(IndexSQL(stringLiteral: statement)) }
-            try await session.setMeta(MetaKey.features, FeatureLayout.standard.version)
-        }
+        let old = try await Self.storeBeforeMigrations(location)
         #expect(try await PostgresIndex.migrator.migrate(old) == .init(adopted: true, applied: []))
         #expect(try await Self.recorded(old) == ["v1"])
         #expect(try await PostgresIndex.migrator.migrate(old) == .init(adopted: false, applied: []))
