@@ -1,4 +1,5 @@
 import Foundation
+import SightlineData
 import SightlineLanguage
 
 /// Every indexed track's feature vector in memory, one contiguous column per feature dimension

@@ -4,6 +4,8 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
     case versionMismatch(index: String, what: String, stored: String, current: String)
     /// A stored record could not be decoded.
     case corrupt(String)
+    /// A stored value is missing or not of its column's type: which row of which table, and what is wrong.
+    case malformed(table: String, key: String, column: String, detail: String)
     /// The database could not be opened, read or written.
     case database(index: String, detail: String)
     /// A location string that names no index.
@@ -19,6 +21,7 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "(rm the SQLite file, or DROP the PostgreSQL tables with `sightline index drop --db ...`) "
                 + "and run `sightline index add --db \(index) --tracks ...` again for every track file."
         case let .corrupt(detail): "index record is corrupt: \(detail)"
+        case let .malformed(table, key, column, detail): "index record is corrupt: \(table) '\(key)', column \(column) \(detail)"
         case let .database(index, detail): "\(index): \(detail)"
         case let .badLocation(text): "'\(text)' is neither a SQLite file path nor a postgres:// URL"
         case let .missing(path): "\(path): no index there; build one with `sightline index add --db \(path) --tracks ...`"

@@ -1,5 +1,6 @@
 import Foundation
 import SightlineData
+import SightlineRanking
 
 /// A persistent store of tracks and their ranking features. SQLite (a file path) and
 /// PostgreSQL (a postgres:// URL) implement it; one test suite runs against both.

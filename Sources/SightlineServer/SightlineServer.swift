@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import SightlineData
 import SightlineSearch
-import SightlineLanguage
 
 /// Sightline's HTTP API and web page over any `SearchBackend`:
 ///

@@ -3,6 +3,7 @@ import Foundation
 import SightlineData
 import SightlineIndex
 import SightlineRanking
+import SightlineSearch
 
 extension Bench {
     /// In-process search latency over an index grown to each size in turn.

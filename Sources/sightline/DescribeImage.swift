@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import SightlineAppearance
+import SightlineData
 import SightlineEngine
-import SightlineLanguage
 import SightlinePixels
 
 /// Options of the commands that name colours and types of vehicle crops.

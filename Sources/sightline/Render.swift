@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import SightlineAppearance
 import SightlineData
-import SightlineLanguage
 import SightlinePixels
 
 struct Render: AsyncParsableCommand {

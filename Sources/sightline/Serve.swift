@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SightlineData
 import SightlineIndex
+import SightlineSearch
 import SightlineServer
 
 struct Serve: AsyncParsableCommand {

@@ -14,14 +14,8 @@ import Testing
         try await IndexContract.incrementalEqualsBatch(backend.freshLocation(), fresh: backend.freshLocation())
     }
     @Test func statsCountTracksFramesAndPixels() async throws { try await IndexContract.statsCountTracksFramesAndPixels(backend.freshLocation()) }
-    @Test func refusesOtherVersions() async throws {
-        let location = backend.freshLocation()
-        try await IndexContract.refusesOtherVersions(location) { version in
-            let raw = try SQLiteIndex(path: location)
-            try await raw.setFeatureVersionForTesting(version)
-            try await raw.close()
-        }
-    }
+    @Test func refusesOtherVersions() async throws { try await IndexContract.refusesOtherVersions(backend.freshLocation()) }
+    @Test func malformedCountersThrow() async throws { try await IndexContract.malformedCountersThrow(backend.freshLocation()) }
     @Test(.enabled(if: !Fixtures.sharedAbsent, Fixtures.sharedSkip))
     func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation()) }
     @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation()) }
@@ -41,6 +35,17 @@ import Testing
         try await created.close()
         #expect(FileManager.default.fileExists(atPath: location))
     }
+
+    /// Files written before the dialect layer keep opening: their migration names stay GRDB's.
+    @Test func migrationNamesStay() async throws {
+        let index = try SQLiteIndex(path: backend.freshLocation())
+        let names = try await index.store.read { session in
+            try await session.rows("SELECT identifier FROM grdb_migrations ORDER BY identifier")
+                .map { try $0.record(in: "grdb_migrations", key: "identifier").text("identifier") }
+        }
+        #expect(names == ["v1"])
+        try await index.close()
+    }
 }
 
 /// The same contract against PostgreSQL; skipped, with the reason, when no server is configured.
@@ -56,14 +61,8 @@ struct PostgresIndexTests {
         try await IndexContract.incrementalEqualsBatch(backend.freshLocation(), fresh: backend.freshLocation())
     }
     @Test func statsCountTracksFramesAndPixels() async throws { try await IndexContract.statsCountTracksFramesAndPixels(backend.freshLocation()) }
-    @Test func refusesOtherVersions() async throws {
-        let location = backend.freshLocation()
-        try await IndexContract.refusesOtherVersions(location) { version in
-            let raw = try await PostgresIndex(url: location)
-            try await raw.setFeatureVersionForTesting(version)
-            try await raw.close()
-        }
-    }
+    @Test func refusesOtherVersions() async throws { try await IndexContract.refusesOtherVersions(backend.freshLocation()) }
+    @Test func malformedCountersThrow() async throws { try await IndexContract.malformedCountersThrow(backend.freshLocation()) }
     @Test(.enabled(if: !Fixtures.sharedAbsent, Fixtures.sharedSkip))
     func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation()) }
     @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation()) }

@@ -107,13 +107,13 @@ enum IndexContract {
     }
 
     /// An index of another feature version or pixel model refuses writes and searches, saying how to rebuild.
-    static func refusesOtherVersions(_ location: String, setVersion: (String) async throws -> Void) async throws {
+    static func refusesOtherVersions(_ location: String) async throws {
         let index = try await open(location)
         _ = try await index.add(Fixtures.small, options: AddOptions(appearanceModel: "model-1"))
         await #expect(throws: IndexError.self) {
             _ = try await index.add(Fixtures.small, options: AddOptions(appearanceModel: "model-2"))
         }
-        try await setVersion("features-r0-old")
+        try await writeMeta(location, MetaKey.features, "features-r0-old")
         do {
             _ = try await index.add(Fixtures.small, options: AddOptions())
             Issue.record("add into an index of another version succeeded")
@@ -125,6 +125,36 @@ enum IndexContract {
         await #expect(throws: IndexError.self) { _ = try await IndexSearcher(index: index) }
         #expect(try await index.stats().featureVersion == "features-r0-old")
         try await index.close()
+    }
+
+    /// A counter of `meta` that is not an integer throws an error naming it, rather than trapping or reading as 0.
+    static func malformedCountersThrow(_ location: String) async throws {
+        let index = try await open(location)
+        _ = try await index.add(Fixtures.small, options: AddOptions())
+        try await writeMeta(location, MetaKey.addCalls, "abc")
+        await #expect(throws: IndexError.malformed(table: "meta", key: "add_calls", column: "value", detail: "holds 'abc', not an integer")) {
+            _ = try await index.add(Fixtures.small, options: AddOptions())
+        }
+        try await writeMeta(location, MetaKey.addCalls, "1")
+        try await writeMeta(location, MetaKey.generation, "1.5")
+        let malformedGeneration = IndexError.malformed(table: "meta", key: "generation", column: "value", detail: "holds '1.5', not an integer")
+        await #expect(throws: malformedGeneration) { _ = try await index.generation() }
+        await #expect(throws: malformedGeneration) { _ = try await index.snapshot() }
+        await #expect(throws: malformedGeneration) { _ = try await index.remove(["a"]) }
+        #expect(malformedGeneration.description.contains("meta 'generation', column value"))
+        try await index.close()
+    }
+
+    /// Writes a row of `meta` through the index's own dialect, as another build or a damaged file may have left it.
+    static func writeMeta(_ location: String, _ key: String, _ value: String) async throws {
+        let index = try await open(location)
+        let backed = try #require(index as? any StoreBackedIndex)
+        try await setMeta(backed, key, value)
+        try await index.close()
+    }
+
+    static func setMeta(_ index: some StoreBackedIndex, _ key: String, _ value: String) async throws {
+        try await index.store.write { try await $0.setMeta(key, value) }
     }
 
     /// The index ranks the real test tracks exactly as `Ranker` does: same order, same totals
