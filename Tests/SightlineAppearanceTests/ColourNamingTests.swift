@@ -1,7 +1,7 @@
-import Testing
-import SightlineLanguage
-import SightlinePixels
 @testable import SightlineAppearance
+import SightlineData
+import SightlinePixels
+import Testing
 
 struct ColourNamingTests {
     @Test(arguments: [

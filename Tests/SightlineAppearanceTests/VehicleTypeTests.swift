@@ -1,9 +1,9 @@
 import Foundation
-import Testing
-import SightlineEngine
-import SightlineLanguage
-import SightlinePixels
 @testable import SightlineAppearance
+import SightlineData
+import SightlineEngine
+import SightlinePixels
+import Testing
 
 struct VehicleTypeTests {
     static func logits(_ peaks: [String: Float], base: Float = 0) -> [Float] {

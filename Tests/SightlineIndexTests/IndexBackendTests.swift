@@ -19,6 +19,7 @@ import Testing
     @Test(.enabled(if: !Fixtures.sharedAbsent, Fixtures.sharedSkip))
     func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation()) }
     @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation()) }
+    @Test func tiedFiltersAgreeWithMemory() async throws { try await IndexContract.tiedFiltersAgreeWithMemory(backend.freshLocation()) }
     @Test func refreshPicksUpChanges() async throws { try await IndexContract.refreshPicksUpChanges(backend.freshLocation()) }
     @Test func watchReloadsAfterWrites() async throws { try await IndexContract.watchReloadsAfterWrites(backend.freshLocation()) }
     @Test func concurrentWritersAgree() async throws {
@@ -66,6 +67,7 @@ struct PostgresIndexTests {
     @Test(.enabled(if: !Fixtures.sharedAbsent, Fixtures.sharedSkip))
     func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation()) }
     @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation()) }
+    @Test func tiedFiltersAgreeWithMemory() async throws { try await IndexContract.tiedFiltersAgreeWithMemory(backend.freshLocation()) }
     @Test func refreshPicksUpChanges() async throws { try await IndexContract.refreshPicksUpChanges(backend.freshLocation()) }
     @Test func watchReloadsAfterWrites() async throws { try await IndexContract.watchReloadsAfterWrites(backend.freshLocation()) }
     @Test func concurrentWritersAgree() async throws {

@@ -1,9 +1,9 @@
 import Foundation
-import SightlineAppearance
 import SightlineData
 @testable import SightlineIndex
 import SightlineLanguage
 import SightlineRanking
+import SightlineSearch
 import SightlineTracks
 import Testing
 
@@ -222,6 +222,36 @@ enum IndexContract {
         let frames = try await searcher.frames(ofCamera: "S01/c002")
         #expect(frames == Fixtures.small[3].frames + Fixtures.small[4].frames)
         #expect(try await searcher.track(id: "e") == Fixtures.small[4])
+        try await index.close()
+    }
+
+    /// On a colour or type tie, the index's filter and the in-memory one keep the same tracks:
+    /// the alphabetically first name wins, whatever the process's dictionary order.
+    static func tiedFiltersAgreeWithMemory(_ location: String) async throws {
+        let index = try await open(location)
+        let colours = VehicleColor.allCases, types = BodyType.allCases
+        var tracks: [Track] = []
+        var pixels: [String: TrackAppearance] = [:]
+        for (i, pair) in zip(colours, colours.dropFirst() + [colours[0]]).enumerated() {
+            let t = Fixtures.track("t\(i)", camera: "c00\(i % 3 + 1)", start: 1 + 50 * i)
+            tracks.append(t)
+            pixels[t.id] = TrackAppearance(colours: [pair.0: 0.5, pair.1: 0.5], types: [types[i % types.count]: 0.5, types[(i + 1) % types.count]: 0.5])
+        }
+        _ = try await index.add(tracks, options: AddOptions(appearance: pixels, appearanceModel: "m"))
+        let searcher = try await IndexSearcher(index: index)
+        let memory = MemoryBackend(tracks: tracks, appearance: pixels)
+        for colour in colours {
+            let request = SearchRequest(text: "a car", top: tracks.count, colours: [colour.rawValue])
+            let expected = Set(pixels.filter { $0.value.colours.keys.min() == colour }.keys)
+            #expect(Set(try await searcher.search(request).map(\.track)) == expected, "\(colour)")
+            #expect(Set(try await memory.search(request).map(\.track)) == expected, "\(colour)")
+        }
+        for type in types {
+            let request = SearchRequest(text: "a car", top: tracks.count, types: [type.rawValue])
+            let expected = Set(pixels.filter { $0.value.types.keys.min() == type }.keys)
+            #expect(Set(try await searcher.search(request).map(\.track)) == expected, "\(type)")
+            #expect(Set(try await memory.search(request).map(\.track)) == expected, "\(type)")
+        }
         try await index.close()
     }
 

@@ -1,5 +1,5 @@
-import Testing
 @testable import SightlineLanguage
+import Testing
 
 struct KeywordUnderstandingTests {
     let understanding = KeywordUnderstanding()

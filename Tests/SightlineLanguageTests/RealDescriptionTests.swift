@@ -1,5 +1,6 @@
-import Testing
+import SightlineData
 @testable import SightlineLanguage
+import Testing
 
 /// One real CityFlow-NL description (train-nl.json unless marked) and its parse, written by hand.
 struct Expected: CustomTestStringConvertible, Sendable {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 @testable import SightlineLanguage
+import Testing
 
 @Suite("Robustness")
 struct RobustnessTests {

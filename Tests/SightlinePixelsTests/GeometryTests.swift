@@ -1,5 +1,5 @@
-import Testing
 @testable import SightlinePixels
+import Testing
 
 /// Crop rectangles, padding, motion-map selection and drawing on small generated images.
 struct GeometryTests {

@@ -1,8 +1,8 @@
 import CPNG
 import CTurboJPEG
 import Foundation
-import Testing
 @testable import SightlinePixels
+import Testing
 
 /// Writes small images with libpng / libjpeg-turbo themselves and decodes them back.
 enum SampleImages {

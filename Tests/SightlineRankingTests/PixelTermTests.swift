@@ -1,9 +1,8 @@
-import Testing
-import SightlineAppearance
 import SightlineData
 import SightlineLanguage
-import SightlineTracks
 @testable import SightlineRanking
+import SightlineTracks
+import Testing
 
 /// Colour, type and relation-look terms on a hand-made gallery with hand-set pixel evidence.
 struct PixelTermTests {

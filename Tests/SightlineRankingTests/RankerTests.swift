@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import SightlineData
 import SightlineLanguage
-import SightlineTracks
 @testable import SightlineRanking
+import SightlineTracks
+import Testing
 
 enum Gallery3 {
     static func track(_ id: String, _ points: [(Double, Double)], camera: String = "c001") -> Track {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import SightlineData
 import SightlineIndex
 import SightlineRanking
+import SightlineSearch
 import SightlineServer
 import Testing
 
@@ -14,7 +15,7 @@ struct APITests {
 
     @Test func searchRanksLikeTheRankerAndExplainsEachTerm() async throws {
         let text = "A red sedan turns left.\nA car turning left."
-        let expected = Ranker().rank(QueryRecord(id: "q", nl: MemoryBackend.sentences(of: text)), in: Fixture.backend.gallery, explain: true)
+        let expected = Ranker().rank(QueryRecord(id: "q", nl: SearchRequest(text: text).descriptions), in: Fixture.backend.gallery, explain: true)
         try await app.test(.router) { client in
             let response = try await client.postJSON("/search", #"{"text": "A red sedan turns left.\nA car turning left.", "top": 3}"#)
             #expect(response.status == .ok)

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import SightlineData
 import SightlineRanking
+import SightlineSearch
 import SightlineServer
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import SightlineData
+import SightlineSearch
 import SightlineServer
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import SightlineData
 @testable import SightlineTracks
+import Testing
 
 /// Hand-made paths in image coordinates (y grows downwards).
 enum Paths {
