@@ -124,15 +124,6 @@ enum TrackCodec {
         for x in v { w.fixed64(x.bitPattern) }
         return w.data
     }
-
-    static func decodeVector(_ data: Data, dimensions: Int) throws(IndexError) -> [Double] {
-        guard data.count == dimensions * 8 else { throw .corrupt("feature vector of \(data.count) bytes, expected \(dimensions * 8)") }
-        var r = ByteReader(data)
-        var v: [Double] = []
-        v.reserveCapacity(dimensions)
-        for _ in 0..<dimensions { v.append(Double(bitPattern: try r.fixed64())) }
-        return v
-    }
 }
 
 /// `prefix + zero-padded frame + suffix`, shared by every frame of a track.

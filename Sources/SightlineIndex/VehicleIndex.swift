@@ -38,7 +38,6 @@ public protocol VehicleIndex: Sendable {
 
 /// Meta keys shared by the backends.
 enum MetaKey {
-    static let schema = "schema"
     static let features = "features"
     static let appearanceModel = "appearance_model"
     static let generation = "generation"

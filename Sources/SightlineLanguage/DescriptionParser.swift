@@ -189,7 +189,39 @@ struct Reading {
 
     // MARK: noun phrases
 
+    /// Finds the vehicle noun phrases: modifiers gathered word by word until a head noun closes
+    /// a chunk; a description that opens with modifiers and no head ("white, turning left")
+    /// keeps them as a headless chunk.
     mutating func findChunks() {
+        var pending = PendingPhrase()
+        var headless: Chunk?
+        var i = 0
+        while i < items.count {
+            switch items[i].lexeme {
+            case .body, .generic:
+                i = appendChunk(headAt: i, pending) + 1
+                pending = PendingPhrase()
+            default:
+                let next = i + 1 < items.count ? items[i + 1].lexeme : .punctuation
+                if !pending.read(items[i], at: i, next: next) {
+                    headless = headless ?? headlessChunk(pending, before: i)
+                    pending = PendingPhrase()
+                }
+                i += 1
+            }
+        }
+        if let headless = headless ?? headlessChunk(pending, before: i) {
+            if let first = chunks.first, first.phrase.colors.isEmpty, first.first <= headless.last + 3 {
+                chunks[0] = Self.merge(headless, first)
+            } else {
+                chunks.insert(headless, at: 0)
+            }
+        }
+        for (c, chunk) in chunks.enumerated() { chunkStarting[chunk.first] = c }
+    }
+
+    /// The modifiers read before a head noun.
+    struct PendingPhrase {
         var start: Int?
         var colors: [ColorMention] = []
         var pendingShade: (ColorShade, Item)?
@@ -197,28 +229,15 @@ struct Reading {
         var truckKind: TruckKind?
         var plural = false
         var unknownRun = 0
-        var headless: Chunk?
-        func reset() {
-            if chunks.isEmpty, headless == nil, start == 0, !colors.isEmpty || truckKind != nil, i > 0 {
-                var phrase = VehiclePhrase(span: items[0].span.union(items[i - 1].span))
-                phrase.colors = colors
-                phrase.size = size?.0
-                phrase.sizeSpan = size?.1
-                if truckKind != nil { phrase.type = .truck; phrase.truckKind = truckKind }
-                headless = Chunk(first: 0, last: i - 1, phrase: phrase)
-            }
-            start = nil; colors = []; pendingShade = nil; size = nil; truckKind = nil; plural = false; unknownRun = 0
-        }
-        var i = 0
-        while i < items.count {
-            let item = items[i]
-            let next = i + 1 < items.count ? items[i + 1].lexeme : .punctuation
+
+        /// Takes one word that is not a head noun; false when it ends the phrase.
+        mutating func read(_ item: Item, at i: Int, next: Lexeme) -> Bool {
+            defer { if case .word = item.lexeme {} else { unknownRun = 0 } }
             switch item.lexeme {
             case .determiner(let p):
-                if start == nil { start = i }
                 plural = plural || p
             case .filler:
-                if start == nil { start = i }
+                break
             case .shade(let shade):
                 if case .color = next {
                     pendingShade = (shade, item)
@@ -227,72 +246,74 @@ struct Reading {
                         colors.append(ColorMention(color: nil, shade: shade, words: item.words, span: item.span))
                     }
                 } else {
-                    reset()
-                    i += 1
-                    continue
+                    return false
                 }
-                if start == nil { start = i }
             case .color(let color, let shade):
                 let words = pendingShade.map { "\($0.1.words) \(item.words)" } ?? item.words
                 let span = pendingShade.map { $0.1.span.union(item.span) } ?? item.span
                 colors.append(ColorMention(color: color, shade: pendingShade?.0 ?? shade, words: words, span: span))
                 pendingShade = nil
-                if start == nil { start = i }
             case .size(let s):
                 size = (s, item.span)
-                if start == nil { start = i }
             case .truckKind(let k):
                 truckKind = k
-                if start == nil { start = i }
             case .conjunction where !colors.isEmpty:
                 switch next {
-                case .color, .shade: break
-                default: reset()
+                case .color, .shade: return true
+                default: return false
                 }
             case .word where start != nil:
                 unknownRun += 1
-                if unknownRun > 1 { reset() }
-            case .body, .generic:
-                var phrase = VehiclePhrase(span: items[start ?? i].span.union(item.span))
-                phrase.colors = colors
-                phrase.size = size?.0
-                phrase.sizeSpan = size?.1
-                phrase.isPlural = plural
-                var last = i
-                var j = i
-                while j < items.count, items[j].lexeme.isHead {
-                    absorbHead(items[j], into: &phrase)
-                    last = j
-                    j += 1
-                }
-                if phrase.type == .truck, phrase.truckKind == nil { phrase.truckKind = truckKind }
-                if phrase.type == nil, truckKind != nil { phrase.type = .truck; phrase.truckKind = truckKind }
-                phrase.span = phrase.span.union(items[last].span)
-                let first = start ?? i
-                if let previous = chunks.last, !items[first].lexeme.isDeterminer,
-                   previous.last == first - 1 || (previous.last == first - 2 && Lexicon.brands.contains(previous.phrase.noun)) {
-                    chunks[chunks.count - 1] = Self.merge(previous, Chunk(first: first, last: last, phrase: phrase))
-                } else {
-                    chunks.append(Chunk(first: first, last: last, phrase: phrase))
-                }
-                reset()
-                i = last + 1
-                continue
+                return unknownRun <= 1
             default:
-                reset()
+                return false
             }
-            if case .word = item.lexeme {} else { unknownRun = 0 }
-            i += 1
+            if start == nil { start = i }
+            return true
         }
-        reset()
-        if let headless {
-            if let first = chunks.first, first.phrase.colors.isEmpty, first.first <= headless.last + 3 {
-                chunks[0] = Self.merge(headless, first)
-            } else {
-                chunks.insert(headless, at: 0)
-            }
+
+        /// The fields read so far, as a phrase over `span`.
+        func phrase(span: TextSpan) -> VehiclePhrase {
+            var phrase = VehiclePhrase(span: span)
+            phrase.colors = colors
+            phrase.size = size?.0
+            phrase.sizeSpan = size?.1
+            return phrase
         }
-        for (c, chunk) in chunks.enumerated() { chunkStarting[chunk.first] = c }
+    }
+
+    /// The modifiers that open the description with no head noun after them, as a chunk over
+    /// the words before `end`; nil once a chunk exists or when they name no colour or truck.
+    func headlessChunk(_ pending: PendingPhrase, before end: Int) -> Chunk? {
+        guard chunks.isEmpty, pending.start == 0, !pending.colors.isEmpty || pending.truckKind != nil, end > 0 else { return nil }
+        var phrase = pending.phrase(span: items[0].span.union(items[end - 1].span))
+        if pending.truckKind != nil { phrase.type = .truck; phrase.truckKind = pending.truckKind }
+        return Chunk(first: 0, last: end - 1, phrase: phrase)
+    }
+
+    /// Closes the phrase whose head noun starts at `i` (absorbing the head words that follow) and
+    /// appends it, merged into the previous chunk when they touch; returns the last head index.
+    mutating func appendChunk(headAt i: Int, _ pending: PendingPhrase) -> Int {
+        let first = pending.start ?? i
+        var phrase = pending.phrase(span: items[first].span.union(items[i].span))
+        phrase.isPlural = pending.plural
+        var last = i
+        var j = i
+        while j < items.count, items[j].lexeme.isHead {
+            absorbHead(items[j], into: &phrase)
+            last = j
+            j += 1
+        }
+        if phrase.type == .truck, phrase.truckKind == nil { phrase.truckKind = pending.truckKind }
+        if phrase.type == nil, pending.truckKind != nil { phrase.type = .truck; phrase.truckKind = pending.truckKind }
+        phrase.span = phrase.span.union(items[last].span)
+        if let previous = chunks.last, !items[first].lexeme.isDeterminer,
+           previous.last == first - 1 || (previous.last == first - 2 && Lexicon.brands.contains(previous.phrase.noun)) {
+            chunks[chunks.count - 1] = Self.merge(previous, Chunk(first: first, last: last, phrase: phrase))
+        } else {
+            chunks.append(Chunk(first: first, last: last, phrase: phrase))
+        }
+        return last
     }
 
     /// Two touching phrases are one ("a hatchback grey car"): the first keeps its fields, the second fills gaps.

@@ -318,6 +318,4 @@ enum Lexicon {
         }
         return byFirst.mapValues { $0.sorted { $0.0.count > $1.0.count } }
     }()
-
-    static let longestPhrase = entries.map { $0.0.split(separator: " ").count }.max() ?? 1
 }
