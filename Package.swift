@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "sightline", targets: ["sightline"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-algorithms", from: "1.2.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -49,6 +50,7 @@ let package = Package(
         // index: persistent store of tracks and their features (SQLite, PostgreSQL), search over it
         .target(name: "SightlineIndex", dependencies: [
             "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking", "SightlineSearch",
+            .product(name: "Algorithms", package: "swift-algorithms"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),

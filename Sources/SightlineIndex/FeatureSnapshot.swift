@@ -1,3 +1,4 @@
+import Algorithms
 import Foundation
 import SightlineData
 import SightlineLanguage
@@ -109,11 +110,10 @@ public struct FeatureSnapshot: Sendable {
     func top(_ k: Int, plan: Plan, filter: Filter, threads: Int) -> [(index: Int, total: Double)] {
         guard k > 0, count > 0 else { return [] }
         let workers = max(1, min(threads, count / 65_536 + 1))
-        let chunk = (count + workers - 1) / workers
+        let parts = Array((0..<count).evenlyChunked(in: workers))
         let results = ConcurrentResults<[(index: Int, total: Double)]>(count: workers)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let lo = w * chunk, hi = min(count, lo + chunk)
-            results.set(w, lo < hi ? scan(lo..<hi, k: k, plan: plan, filter: filter) : [])
+            results.set(w, parts[w].isEmpty ? [] : scan(parts[w], k: k, plan: plan, filter: filter))
         }
         var merged = results.values.flatMap { $0 }
         merged.sort { $0.total == $1.total ? $0.index < $1.index : $0.total > $1.total }

@@ -1,3 +1,4 @@
+import Algorithms
 import Foundation
 import SightlineData
 import SightlineRanking
@@ -70,14 +71,14 @@ extension IndexSession {
 
     /// Writes a planned update and bumps `generation`.
     func write(_ update: CameraUpdate, deleting: [String]) async throws {
-        for chunk in deleting.chunked(500) {
+        for chunk in deleting.chunks(ofCount: 500) {
             try await execute("DELETE FROM track WHERE id IN \(list: chunk)")
             try await execute("DELETE FROM feature WHERE id IN \(list: chunk)")
         }
         try await upsert(into: "track", key: "id", columns: TrackRow.columns, values: update.tracks.map(\.values))
         try await upsert(into: "feature", key: "id", columns: FeatureRow.columns, values: update.features.map(\.values))
         try await upsert(into: "camera", key: "key", columns: CameraRow.columns, values: update.cameras.map(\.values))
-        for chunk in update.emptiedCameras.chunked(500) { try await execute("DELETE FROM camera WHERE key IN \(list: chunk)") }
+        for chunk in update.emptiedCameras.chunks(ofCount: 500) { try await execute("DELETE FROM camera WHERE key IN \(list: chunk)") }
         _ = try await counter(MetaKey.generation)  // a malformed value throws here rather than casting to 0
         try await execute("""
             UPDATE meta SET value = CAST(CAST(value AS \(raw: integerType)) + 1 AS TEXT) WHERE key = \(MetaKey.generation)

@@ -1,3 +1,4 @@
+import Algorithms
 import Foundation
 
 /// What differs between the databases an index lives in: how a transaction is held, how
@@ -41,7 +42,7 @@ extension IndexSession {
     /// Rows of `query(chunk)` for every chunk of `ids` small enough for an `IN` list.
     func rows(in ids: [String], _ query: (ArraySlice<String>) -> IndexSQL) async throws -> [IndexRow] {
         var out: [IndexRow] = []
-        for chunk in ids.chunked(500) { out += try await rows(query(chunk)) }
+        for chunk in ids.chunks(ofCount: 500) { out += try await rows(query(chunk)) }
         return out
     }
 
@@ -49,11 +50,5 @@ extension IndexSession {
     func count(_ sql: IndexSQL, of table: String) async throws -> Int {
         guard let row = try await rows(sql).first else { return 0 }
         return Int(try StoredRecord(table: table, key: "count", row: row).integer("n"))
-    }
-}
-
-extension Array {
-    func chunked(_ size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min(count, $0 + size)] }
     }
 }

@@ -1,3 +1,4 @@
+import Algorithms
 import Foundation
 import PostgresNIO
 
@@ -104,7 +105,7 @@ struct PostgresSession: IndexSession {
     func upsert(into table: String, key: String, columns: [String], values: [[SQLValue]]) async throws {
         let updates = columns.filter { $0 != key }.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
         let perStatement = max(1, min(1000, Self.maximumArguments / max(1, columns.count)))
-        for chunk in values.chunked(perStatement) {
+        for chunk in values.chunks(ofCount: perStatement) {
             var binds = PostgresBindings(capacity: chunk.count * columns.count)
             var tuples: [String] = []
             var bound = 0
