@@ -1,4 +1,5 @@
 import Foundation
+import SightlineWeightFiles
 
 /// A pretrained model Sightline can run, and where `scripts/fetch-models.sh` installs it.
 public enum PretrainedModel: String, Sendable, CaseIterable {

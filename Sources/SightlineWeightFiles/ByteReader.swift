@@ -57,9 +57,10 @@ struct ByteReader {
     }
 }
 
-enum WeightFile {
+/// Whole-file reading and element conversion shared by the weight-file parsers.
+public enum WeightFile {
     /// Reads a whole file, naming it in the error when it cannot.
-    static func read(_ path: String) throws -> [UInt8] {
+    public static func read(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file"
             throw WeightFileError.unreadable(path: path, reason: reason)
