@@ -12,8 +12,6 @@ struct ByteReader {
         self.offset = offset
     }
 
-    var isAtEnd: Bool { offset >= bytes.count }
-
     mutating func require(_ count: Int) throws {
         guard count >= 0, offset <= bytes.count, bytes.count - offset >= count else {
             throw WeightFileError.truncated(path: path, offset: offset, needed: count)
