@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"6.0.0"),
     ],
     targets: [
         // data: CityFlow-NL formats, validation, submission, metrics
@@ -29,7 +30,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // weight files: parsers of untrusted safetensors and torch checkpoints, compiled with runtime checks
         .target(name: "SightlineWeightFiles"),
-        .target(name: "SightlineEngine", dependencies: ["COpenBLAS", "SightlineEngineAVX512", "SightlineWeightFiles"],
+        .target(name: "SightlineEngine", dependencies: ["COpenBLAS", "SightlineEngineAVX512", "SightlineWeightFiles",
+                                                        .product(name: "Crypto", package: "swift-crypto")],
                 exclude: ["AVX512"],
                 resources: [.copy("Resources/imagenet-classes.txt")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SightlineWeightFiles
 
@@ -103,9 +104,17 @@ public struct ModelStore: Sendable, Equatable {
             for index in model.files.indices {
                 guard let path = try? path(model, file: index) else { continue }
                 let bytes = try WeightFile.read(path)
-                files.append(InstalledFile(model: model, path: path, bytes: bytes.count, sha256: SHA256.hex(bytes)))
+                files.append(InstalledFile(model: model, path: path, bytes: bytes.count, sha256: Self.sha256Hex(bytes)))
             }
         }
         return files
+    }
+
+    /// Lower-case hexadecimal SHA-256 of `bytes`, as `sightline models list` prints it.
+    static func sha256Hex(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { byte in
+            let digits = String(byte, radix: 16)
+            return byte < 0x10 ? "0" + digits : digits
+        }.joined()
     }
 }
