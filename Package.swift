@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-algorithms", from: "1.2.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // the range swift-certificates (through async-http-client) already asks for, so one version resolves
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -25,13 +27,16 @@ let package = Package(
         .target(name: "SightlineTracks", dependencies: ["SightlineData"]),
         // engine: tensors, BLAS ops, weight loaders, MiniLM, EfficientNet-Lite
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // weight files: parsers of untrusted safetensors and torch checkpoints, compiled with runtime checks
+        .target(name: "SightlineWeightFiles"),
         // software prefetch, which Swift does not expose
         .target(name: "CPrefetch"),
         // engine kernels for AVX-512 CPUs, called only where /proc/cpuinfo reports AVX-512
         .target(name: "SightlineEngineAVX512", dependencies: ["CPrefetch"], path: "Sources/SightlineEngine/AVX512",
                 swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
-        .target(name: "SightlineEngine", dependencies: ["COpenBLAS", "SightlineEngineAVX512"],
+        .target(name: "SightlineEngine", dependencies: ["COpenBLAS", "SightlineEngineAVX512", "SightlineWeightFiles",
+                                                        .product(name: "Crypto", package: "swift-crypto")],
                 exclude: ["AVX512"],
                 resources: [.copy("Resources/imagenet-classes.txt")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
@@ -69,7 +74,7 @@ let package = Package(
         .testTarget(name: "SightlineDataTests", dependencies: ["SightlineData"]),
         .testTarget(name: "SightlineLanguageTests", dependencies: ["SightlineLanguage", "SightlineData"]),
         .testTarget(name: "SightlineTracksTests", dependencies: ["SightlineTracks", "SightlineData"]),
-        .testTarget(name: "SightlineEngineTests", dependencies: ["SightlineEngine", "SightlineEngineAVX512", "SightlinePixels"],
+        .testTarget(name: "SightlineEngineTests", dependencies: ["SightlineEngine", "SightlineEngineAVX512", "SightlineWeightFiles", "SightlinePixels"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SightlinePixelsTests", dependencies: ["SightlinePixels", "CTurboJPEG", "CPNG"]),
         .testTarget(name: "SightlineAppearanceTests", dependencies: ["SightlineAppearance", "SightlineData", "SightlinePixels", "SightlineEngine"]),

@@ -1,3 +1,12 @@
+import SightlineWeightFiles
+
+extension Tensor {
+    /// Wraps a tensor read by a weight-file parser, sharing its elements.
+    init(_ stored: StoredTensor) {
+        self.init(shape: stored.shape, data: stored.data)
+    }
+}
+
 /// A state dict that hands out each tensor once, checked by shape, and at the end
 /// throws for any tensor nobody asked for, so a model never silently runs on partial weights.
 struct StrictWeights {

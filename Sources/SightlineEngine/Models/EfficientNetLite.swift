@@ -1,4 +1,5 @@
 import Foundation
+import SightlineWeightFiles
 
 /// The MBConv inverted-residual block of MobileNetV2 (Sandler et al., 2018) as used by
 /// EfficientNet-Lite: optional 1×1 expansion, depthwise k×k, 1×1 linear projection, identity skip.
@@ -40,7 +41,7 @@ public struct EfficientNetLite: Sendable {
     /// Loads a legacy `torch.save` state dict strictly and folds batch norms into the convolutions.
     /// `avx512` runs the channels-last kernels; it must only be true where `BLASKernels.avx512` is.
     init(checkpointPath: String, variant: EfficientNetLiteVariant, avx512: Bool) throws {
-        var weights = StrictWeights(try TorchCheckpoint.load(path: checkpointPath), path: checkpointPath)
+        var weights = StrictWeights(try TorchCheckpoint.load(path: checkpointPath).mapValues(Tensor.init), path: checkpointPath)
         let eps = Self.batchNormEpsilon
         typealias N = EfficientNetTensorNames
         let stem = Conv2D(weight: try weights.take(N.stem, shape: [32, 3, 3, 3]),

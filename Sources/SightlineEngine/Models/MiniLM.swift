@@ -1,4 +1,5 @@
 import Foundation
+import SightlineWeightFiles
 
 /// Hyper-parameters of a BERT encoder; the defaults are all-MiniLM-L6-v2's `config.json`.
 public struct BertConfiguration: Sendable, Equatable {
@@ -110,7 +111,7 @@ public struct MiniLM: Sendable {
     /// Loads `model.safetensors` strictly: a missing, extra or misshapen tensor throws.
     public init(safetensorsPath: String, configuration: BertConfiguration = BertConfiguration()) throws {
         let c = configuration
-        var weights = StrictWeights(try SafeTensors.load(path: safetensorsPath), path: safetensorsPath)
+        var weights = StrictWeights(try SafeTensors.load(path: safetensorsPath).mapValues(Tensor.init), path: safetensorsPath)
         wordEmbeddings = try weights.take(BertTensorNames.wordEmbeddings, shape: [c.vocabularySize, c.hiddenSize]).data
         positionEmbeddings = try weights.take(BertTensorNames.positionEmbeddings, shape: [c.maxPositions, c.hiddenSize]).data
         tokenTypeEmbeddings = try weights.take(BertTensorNames.tokenTypeEmbeddings, shape: [c.typeVocabularySize, c.hiddenSize]).data

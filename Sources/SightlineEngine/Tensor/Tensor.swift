@@ -27,9 +27,4 @@ public struct Tensor: Sendable, Equatable {
 
     /// Number of dimensions.
     public var rank: Int { shape.count }
-
-    /// The same elements viewed with another shape of equal element count.
-    public func reshaped(_ newShape: [Int]) -> Tensor {
-        Tensor(shape: newShape, data: data)
-    }
 }

@@ -4,11 +4,11 @@ import Foundation
 /// a JSON header of `name: {dtype, shape, data_offsets}`, then raw little-endian data.
 public enum SafeTensors {
     /// Reads every tensor of the file at `path`, converted to `Float`.
-    public static func load(path: String) throws -> [String: Tensor] {
+    public static func load(path: String) throws -> [String: StoredTensor] {
         try parse(WeightFile.read(path), path: path)
     }
 
-    static func parse(_ bytes: [UInt8], path: String) throws -> [String: Tensor] {
+    static func parse(_ bytes: [UInt8], path: String) throws -> [String: StoredTensor] {
         var reader = ByteReader(bytes: bytes, path: path)
         let headerLength = try reader.uint(8)
         guard headerLength <= UInt64(bytes.count - 8) else {
@@ -19,7 +19,7 @@ public enum SafeTensors {
         guard let json = try? JSONSerialization.jsonObject(with: Data(header)) as? [String: Any] else {
             throw WeightFileError.malformed(path: path, offset: 8, reason: "header is not a JSON object")
         }
-        var tensors: [String: Tensor] = [:]
+        var tensors: [String: StoredTensor] = [:]
         for (name, value) in json where name != "__metadata__" {
             guard let entry = value as? [String: Any],
                   let dtypeName = entry["dtype"] as? String,
@@ -38,7 +38,7 @@ public enum SafeTensors {
             guard end <= bytes.count else {
                 throw WeightFileError.truncated(path: path, offset: start, needed: end - start)
             }
-            tensors[name] = Tensor(shape: shape, data: WeightFile.floats(bytes[start..<end], dtype: dtype))
+            tensors[name] = StoredTensor(shape: shape, data: WeightFile.floats(bytes[start..<end], dtype: dtype))
         }
         return tensors
     }

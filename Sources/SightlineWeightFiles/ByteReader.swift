@@ -12,8 +12,6 @@ struct ByteReader {
         self.offset = offset
     }
 
-    var isAtEnd: Bool { offset >= bytes.count }
-
     mutating func require(_ count: Int) throws {
         guard count >= 0, offset <= bytes.count, bytes.count - offset >= count else {
             throw WeightFileError.truncated(path: path, offset: offset, needed: count)
@@ -57,9 +55,10 @@ struct ByteReader {
     }
 }
 
-enum WeightFile {
+/// Whole-file reading and element conversion shared by the weight-file parsers.
+public enum WeightFile {
     /// Reads a whole file, naming it in the error when it cannot.
-    static func read(_ path: String) throws -> [UInt8] {
+    public static func read(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file"
             throw WeightFileError.unreadable(path: path, reason: reason)

@@ -6,11 +6,11 @@
 /// then each storage in that order as an int64 element count followed by its raw bytes.
 public enum TorchCheckpoint {
     /// Reads every tensor of the state dict in the file at `path`, converted to `Float`.
-    public static func load(path: String) throws -> [String: Tensor] {
+    public static func load(path: String) throws -> [String: StoredTensor] {
         try parse(WeightFile.read(path), path: path)
     }
 
-    static func parse(_ bytes: [UInt8], path: String) throws -> [String: Tensor] {
+    static func parse(_ bytes: [UInt8], path: String) throws -> [String: StoredTensor] {
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             throw WeightFileError.unsupportedFormat(path: path, reason: "zip-container checkpoint (torch >= 1.6); re-save with _use_new_zipfile_serialization=False")
         }
@@ -48,7 +48,7 @@ public enum TorchCheckpoint {
             storageBytes[key] = try reader.take(Int(count) * size)
         }
 
-        var tensors: [String: Tensor] = [:]
+        var tensors: [String: StoredTensor] = [:]
         for name in dict.keys {
             guard case let .tensor(reference)? = dict.values[name] else {
                 throw WeightFileError.malformed(path: path, offset: stateOffset, reason: "entry \(name) is not a tensor")
@@ -91,7 +91,7 @@ public enum TorchCheckpoint {
         return (key, dtype)
     }
 
-    private static func materialise(_ reference: TensorReference, storage: [Float], name: String, path: String) throws -> Tensor {
+    private static func materialise(_ reference: TensorReference, storage: [Float], name: String, path: String) throws -> StoredTensor {
         let count = reference.shape.reduce(1, *)
         guard reference.shape.count == reference.stride.count else {
             throw WeightFileError.malformed(path: path, offset: 0, reason: "tensor \(name) has \(reference.shape.count) sizes and \(reference.stride.count) strides")
@@ -108,7 +108,7 @@ public enum TorchCheckpoint {
             expected *= reference.shape[d]
         }
         if contiguous {
-            return Tensor(shape: reference.shape, data: Array(storage[reference.offset..<(reference.offset + count)]))
+            return StoredTensor(shape: reference.shape, data: Array(storage[reference.offset..<(reference.offset + count)]))
         }
         var data = [Float](repeating: 0, count: count)
         var index = [Int](repeating: 0, count: reference.shape.count)
@@ -124,6 +124,6 @@ public enum TorchCheckpoint {
                 d -= 1
             }
         }
-        return Tensor(shape: reference.shape, data: data)
+        return StoredTensor(shape: reference.shape, data: data)
     }
 }
