@@ -41,10 +41,10 @@ let package = Package(
                 resources: [.copy("Resources/imagenet-classes.txt")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
-        // pixels: image decoding, crops, resizing, backgrounds, motion maps
+        // pixels: image decoding, crops, resizing, a track's frames, backgrounds, motion maps
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        .target(name: "SightlinePixels", dependencies: ["CTurboJPEG", "CPNG"],
+        .target(name: "SightlinePixels", dependencies: ["SightlineData", "CTurboJPEG", "CPNG"],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
         // appearance: colour, type and embeddings of vehicles from pixels
         .target(name: "SightlineAppearance", dependencies: ["SightlineData", "SightlinePixels", "SightlineEngine"]),
@@ -61,8 +61,7 @@ let package = Package(
         ]),
         // server: HTTP API and web page over a SearchBackend
         .target(name: "SightlineServer", dependencies: [
-            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking", "SightlineSearch",
-            "SightlinePixels", "SightlineAppearance",
+            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking", "SightlineSearch", "SightlinePixels",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], resources: [.copy("Public")]),
         // command-line tool: wires the implementations together

@@ -1,5 +1,4 @@
 import Foundation
-import SightlineAppearance
 import SightlineData
 import SightlineSearch
 import SightlinePixels

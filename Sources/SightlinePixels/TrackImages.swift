@@ -1,6 +1,5 @@
 import Foundation
 import SightlineData
-import SightlinePixels
 
 /// Cuts a track's vehicle out of its frames, builds its camera's background and its motion
 /// map. Frames are read from `framesRoot` joined with each frame's CityFlow path.
@@ -73,22 +72,5 @@ public struct TrackImages: Sendable {
             return (r, try frame(track.frames[i]).cropped(r))
         }
         return MotionMap.render(background: background, crops: crops)
-    }
-}
-
-extension TrackImages {
-    /// Appearance of a track from its sampled crops (un-enlarged boxes, so the body fills the
-    /// crop): colour with the camera background masking the road when given, larger (sharper)
-    /// crops counting more, and, with an encoder, body type and the mean embedding.
-    public func appearance(of track: Track, background: RGBImage?, namer: ColourNamer = ColourNamer(),
-                           encoder: VehicleEncoder? = nil) throws -> TrackAppearance {
-        let crops = try self.crops(of: track, options: CropOptions())
-        let colours = TrackAppearance.average(crops.map { c in
-            namer.distribution(of: c.image, background: background?.cropped(c.rect))
-        }, weights: crops.map { Double($0.image.width * $0.image.height).squareRoot() })
-        guard let encoder, !crops.isEmpty else { return TrackAppearance(colours: colours) }
-        let encoded = encoder.encode(crops.map(\.image))
-        return TrackAppearance(colours: colours, types: TrackAppearance.average(encoded.map(\.types)),
-                               embedding: VehicleEncoder.meanEmbedding(encoded.map(\.features)))
     }
 }
