@@ -64,29 +64,32 @@ let package = Package(
             "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking", "SightlineSearch", "SightlinePixels",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], resources: [.copy("Public")]),
+        // test support: the ../shared lookup and skip traits, the built tool, temporary folders,
+        // CityFlow-NL file writing; only test targets depend on it
+        .target(name: "SightlineTestSupport", dependencies: ["SightlineData"]),
         // command-line tool: wires the implementations together
         .executableTarget(name: "sightline", dependencies: [
             "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineEngine", "SightlinePixels",
             "SightlineAppearance", "SightlineRanking", "SightlineSearch", "SightlineIndex", "SightlineServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "SightlineDataTests", dependencies: ["SightlineData"]),
-        .testTarget(name: "SightlineLanguageTests", dependencies: ["SightlineLanguage", "SightlineData"]),
-        .testTarget(name: "SightlineTracksTests", dependencies: ["SightlineTracks", "SightlineData"]),
-        .testTarget(name: "SightlineEngineTests", dependencies: ["SightlineEngine", "SightlineEngineAVX512", "SightlineWeightFiles", "SightlinePixels"],
+        .testTarget(name: "SightlineDataTests", dependencies: ["SightlineData", "SightlineTestSupport"]),
+        .testTarget(name: "SightlineLanguageTests", dependencies: ["SightlineLanguage", "SightlineData", "SightlineTestSupport"]),
+        .testTarget(name: "SightlineTracksTests", dependencies: ["SightlineTracks", "SightlineData", "SightlineTestSupport"]),
+        .testTarget(name: "SightlineEngineTests", dependencies: ["SightlineEngine", "SightlineEngineAVX512", "SightlineWeightFiles", "SightlinePixels", "SightlineTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "SightlinePixelsTests", dependencies: ["SightlinePixels", "CTurboJPEG", "CPNG"]),
-        .testTarget(name: "SightlineAppearanceTests", dependencies: ["SightlineAppearance", "SightlineData", "SightlinePixels", "SightlineEngine"]),
-        .testTarget(name: "SightlineRankingTests", dependencies: ["SightlineRanking", "SightlineData", "SightlineLanguage", "SightlineTracks"]),
+        .testTarget(name: "SightlinePixelsTests", dependencies: ["SightlinePixels", "CTurboJPEG", "CPNG", "SightlineTestSupport"]),
+        .testTarget(name: "SightlineAppearanceTests", dependencies: ["SightlineAppearance", "SightlineData", "SightlinePixels", "SightlineEngine", "SightlineTestSupport"]),
+        .testTarget(name: "SightlineRankingTests", dependencies: ["SightlineRanking", "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineTestSupport"]),
         .testTarget(name: "SightlineIndexTests", dependencies: [
             "SightlineIndex", "SightlineSearch", "SightlineData", "SightlineRanking", "SightlineLanguage", "SightlineTracks",
-            "SightlineAppearance", "sightline",
+            "SightlineAppearance", "sightline", "SightlineTestSupport",
         ]),
         .testTarget(name: "SightlineServerTests", dependencies: [
-            "SightlineServer", "SightlineSearch", "SightlineIndex", "SightlineRanking", "SightlineData",
+            "SightlineServer", "SightlineSearch", "SightlineIndex", "SightlineRanking", "SightlineData", "SightlineTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        .testTarget(name: "SightlineCLITests", dependencies: ["sightline"]),
+        .testTarget(name: "SightlineCLITests", dependencies: ["sightline", "SightlineData", "SightlineTestSupport"]),
     ]
 )

@@ -3,6 +3,7 @@ import Foundation
 import SightlineData
 import SightlineEngine
 import SightlinePixels
+import SightlineTestSupport
 import Testing
 
 struct VehicleTypeTests {
@@ -46,12 +47,11 @@ struct VehicleTypeTests {
     }
 
     /// Real crops, real weights: pickups by eye get more pickup mass than sedans by eye.
-    @Test func realPickupsLookMoreLikePickupsThanSedansDo() throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let crops = repository.deletingLastPathComponent().appendingPathComponent("shared/data/vehicle-crops")
-        let store = ModelStore(root: ProcessInfo.processInfo.environment["SIGHTLINE_MODELS"] ?? repository.appendingPathComponent("models").path)
-        guard FileManager.default.fileExists(atPath: crops.path) else { print("skipped: ../shared/data/vehicle-crops is absent"); return }
-        guard store.isInstalled(.efficientNetLite0) else { print("skipped: weights not installed: run scripts/fetch-models.sh"); return }
+    @Test(.requiresShared("vehicle-crops/labels.csv"),
+          .requiresModels(ModelStore(root: TestData.modelsFolder.path).isInstalled(.efficientNetLite0)))
+    func realPickupsLookMoreLikePickupsThanSedansDo() throws {
+        let crops = TestData.sharedData("vehicle-crops")
+        let store = ModelStore(root: TestData.modelsFolder.path)
         let labels = try CropLabel.load(from: crops.appendingPathComponent("labels.csv"))
         let encoder = try VehicleEncoder(store: store, variant: .lite0)
         func meanPickup(_ type: BodyType) throws -> Double {

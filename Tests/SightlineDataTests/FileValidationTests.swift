@@ -1,4 +1,5 @@
 import Foundation
+import SightlineTestSupport
 import Testing
 @testable import SightlineData
 
@@ -23,15 +24,23 @@ struct FrameRefTests {
 }
 
 struct TrackFileTests {
-    let dir = TempDir()
+    let dir = TemporaryDirectory()
     static let goodTrack = #"{"frames": ["./train/S01/c003/img1/000001.jpg", "train/S01/c003/img1/000002.jpg"], "boxes": [[1, 2, 30, 40], [3, 4, 30, 40]], "nl": ["A red sedan."], "nl_other_views": []}"#
 
-    func load(_ text: String) throws(DataError) -> [Track] {
-        try TrackFile.load(from: dir.write("tracks.json", text))
+    func load(_ text: String) throws -> [Track] {
+        try TrackFile.load(from: try dir.write("tracks.json", text))
     }
 
     func error(_ text: String) -> DataError? {
-        do { _ = try load(text); return nil } catch { return error }
+        do {
+            _ = try load(text)
+            return nil
+        } catch let error as DataError {
+            return error
+        } catch {
+            Issue.record(error)
+            return nil
+        }
     }
 
     @Test func loadsTracksInFileOrder() throws {
@@ -119,21 +128,48 @@ struct TrackFileTests {
 }
 
 struct QueryFileTests {
-    let dir = TempDir()
+    let dir = TemporaryDirectory()
 
     @Test func readsBoth2021And2022Forms() throws {
-        let q21 = try QueryFile.load(from: dir.write("q21.json", #"{"q1": ["A red car.", "A red sedan.", "Red car turns."]}"#))
+        let q21 = try QueryFile.load(from: try dir.write("q21.json", #"{"q1": ["A red car.", "A red sedan.", "Red car turns."]}"#))
         #expect(q21 == [QueryRecord(id: "q1", nl: ["A red car.", "A red sedan.", "Red car turns."])])
-        let q22 = try QueryFile.load(from: dir.write("q22.json", #"{"q1": {"nl": ["A", "B", "C"], "nl_other_views": ["D"]}}"#))
+        let q22 = try QueryFile.load(from: try dir.write("q22.json", #"{"q1": {"nl": ["A", "B", "C"], "nl_other_views": ["D"]}}"#))
         #expect(q22 == [QueryRecord(id: "q1", nl: ["A", "B", "C"], otherViews: ["D"])])
     }
 
     @Test func rejectsQueryWithoutDescriptions() {
         #expect(throws: DataError.emptyField(file: dir.url.appendingPathComponent("q.json").path, id: "q1", field: "nl")) {
-            try QueryFile.load(from: dir.write("q.json", #"{"q1": []}"#))
+            try QueryFile.load(from: try dir.write("q.json", #"{"q1": []}"#))
         }
-        #expect(throws: DataError.self) { try QueryFile.load(from: dir.write("q.json", #"{"q1": {"nl_other_views": []}}"#)) }
-        #expect(throws: DataError.self) { try QueryFile.load(from: dir.write("q.json", #"{"q1": 3}"#)) }
+        #expect(throws: DataError.self) { try QueryFile.load(from: try dir.write("q.json", #"{"q1": {"nl_other_views": []}}"#)) }
+        #expect(throws: DataError.self) { try QueryFile.load(from: try dir.write("q.json", #"{"q1": 3}"#)) }
+    }
+}
+
+struct CityFlowFileWriterTests {
+    let dir = TemporaryDirectory()
+
+    @Test func writtenFilesLoadBackInOrder() throws {
+        let frames = (1...3).map { FrameRef(path: "train/S02/c006/img1/\(String(format: "%06d", $0)).jpg", scene: "S02", camera: "c006", frame: $0) }
+        let tracks = [
+            Track(id: "z", frames: frames, boxes: [Box(x: 1, y: 2, w: 30, h: 40), Box(x: 3.5, y: 4, w: 30, h: 40), Box(x: 5, y: 6, w: 31, h: 41)],
+                  nl: ["A red sedan.", "A \"quoted\" car é🚗"], otherViews: ["A car."]),
+            Track(id: "a", frames: Array(frames.prefix(1)), boxes: [Box(x: 7, y: 8, w: 9, h: 10)]),
+        ]
+        let trackURL = dir.file("tracks.json")
+        try CityFlowFileWriter.write(tracks, to: trackURL)
+        #expect(try TrackFile.load(from: trackURL) == tracks)
+
+        let queries = [QueryRecord(id: "q2", nl: ["A", "B", "C"], otherViews: ["D"]), QueryRecord(id: "q1", nl: ["E"])]
+        let queryURL = dir.file("queries.json")
+        try CityFlowFileWriter.write(queries, to: queryURL)
+        #expect(try QueryFile.load(from: queryURL) == queries)
+    }
+
+    @Test func duplicateIDsAreRefused() {
+        let track = Track(id: "t", frames: [FrameRef(path: "S01/c001/img1/000001.jpg", scene: "S01", camera: "c001", frame: 1)],
+                          boxes: [Box(x: 1, y: 1, w: 1, h: 1)])
+        #expect(throws: CityFlowFileWriter.WriteError.duplicateID("t")) { try CityFlowFileWriter.trackFile([track, track]) }
     }
 }
 
@@ -153,33 +189,28 @@ struct JSONTests {
 }
 
 struct RealFileTests {
-    @Test(arguments: [
-        ("data/cityflow-nl/2022/test-tracks.json", 184),
-        ("data/cityflow-nl/2022/val-tracks.json", 100),
-        ("data/cityflow-nl/2021/test-tracks.json", 530),
-        ("data/cityflow-sample/test-tracks.json", 2),
-    ])
+    static let trackFiles = [
+        ("cityflow-nl/2022/test-tracks.json", 184),
+        ("cityflow-nl/2022/val-tracks.json", 100),
+        ("cityflow-nl/2021/test-tracks.json", 530),
+        ("cityflow-sample/test-tracks.json", 2),
+    ]
+    static let queryFiles = [
+        ("cityflow-nl/2022/test-queries.json", 184),
+        ("cityflow-nl/2021/test-queries.json", 530),
+        ("cityflow-nl/2022/train-nl.json", 2155),
+    ]
+
+    @Test(.requiresShared(trackFiles.map(\.0)), arguments: trackFiles)
     func loadsRealTrackFiles(path: String, count: Int) throws {
-        guard let url = Shared.file(path) else {
-            print("skipped: ../shared/\(path) is absent")
-            return
-        }
-        let tracks = try TrackFile.load(from: url)
+        let tracks = try TrackFile.load(from: TestData.sharedData(path))
         #expect(tracks.count == count)
         #expect(tracks.allSatisfy { $0.frames.count == $0.boxes.count && !$0.camera.isEmpty })
     }
 
-    @Test(arguments: [
-        ("data/cityflow-nl/2022/test-queries.json", 184),
-        ("data/cityflow-nl/2021/test-queries.json", 530),
-        ("data/cityflow-nl/2022/train-nl.json", 2155),
-    ])
+    @Test(.requiresShared(queryFiles.map(\.0)), arguments: queryFiles)
     func loadsRealQueryFiles(path: String, count: Int) throws {
-        guard let url = Shared.file(path) else {
-            print("skipped: ../shared/\(path) is absent")
-            return
-        }
-        let queries = try QueryFile.load(from: url)
+        let queries = try QueryFile.load(from: TestData.sharedData(path))
         #expect(queries.count == count)
         #expect(queries.allSatisfy { $0.nl.count == 3 })
     }

@@ -1,9 +1,10 @@
 import Foundation
+import SightlineTestSupport
 import Testing
 @testable import SightlineData
 
 struct SubmissionTests {
-    let dir = TempDir()
+    let dir = TemporaryDirectory()
 
     @Test func writesEveryTrackOnceAndReadsBack() throws {
         let url = dir.url.appendingPathComponent("sub.json")
@@ -65,9 +66,9 @@ struct RetrievalMetricsTests {
     }
 
     @Test func truthFileForms() throws {
-        let dir = TempDir()
-        let a = try GroundTruth.load(from: dir.write("a.json", #"{"q1": "t1", "q2": ["t2", "t3"]}"#))
+        let dir = TemporaryDirectory()
+        let a = try GroundTruth.load(from: try dir.write("a.json", #"{"q1": "t1", "q2": ["t2", "t3"]}"#))
         #expect(a == GroundTruth(targets: [("q1", "t1"), ("q2", "t2")]))
-        #expect(throws: DataError.self) { try GroundTruth.load(from: dir.write("b.json", #"{"q1": 5}"#)) }
+        #expect(throws: DataError.self) { try GroundTruth.load(from: try dir.write("b.json", #"{"q1": 5}"#)) }
     }
 }

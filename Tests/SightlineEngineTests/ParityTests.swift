@@ -1,11 +1,12 @@
 import Foundation
 import SightlinePixels
+import SightlineTestSupport
 import Testing
 @testable import SightlineEngine
 
 /// Agreement with sentence-transformers / PyTorch outputs stored by scripts/make-engine-fixtures.py.
 @Suite struct ParityTests {
-    @Test(.enabled(if: TestPaths.installed(.miniLM), TestPaths.modelsSkip))
+    @Test(.requiresModels(TestPaths.installed(.miniLM)))
     func miniLMMatchesSentenceTransformers() throws {
         let fixture = try TestPaths.fixture("minilm")
         let texts = fixture["texts"] as? [String] ?? []
@@ -21,8 +22,8 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: TestPaths.installed(.efficientNetLite0), TestPaths.modelsSkip),
-          .enabled(if: !TestPaths.sharedAbsent, TestPaths.sharedSkip))
+    @Test(.requiresModels(TestPaths.installed(.efficientNetLite0)),
+          .requiresShared("vehicle-crops/images"))
     func efficientNetLite0MatchesPyTorch() throws {
         let fixture = try TestPaths.fixture("efficientnet-lite0")
         let names = fixture["images"] as? [String] ?? []
@@ -54,7 +55,7 @@ import Testing
     /// The channels-last network against the channels-first one on inputs other than 224 × 224: odd, non-square
     /// and small sizes (every SAME-padding case of the stride-2 layers), Lite2's 260 × 260, 1 and 2 threads.
     @Test(.enabled(if: BLASKernels.avx512, "this CPU has no AVX-512: only the channels-first network runs here"),
-          .enabled(if: TestPaths.installed(.efficientNetLite0), TestPaths.modelsSkip))
+          .requiresModels(TestPaths.installed(.efficientNetLite0)))
     func channelsLastMatchesChannelsFirstOnOtherSizes() throws {
         let path = try TestPaths.store.path(.efficientNetLite0)
         let first = try EfficientNetLite(checkpointPath: path, variant: .lite0, avx512: false)

@@ -1,15 +1,15 @@
 import Foundation
+import SightlineTestSupport
 import Testing
 @testable import SightlineEngine
 
-/// Locations of the installed weights and the shared data, with skip messages.
+/// The installed weights and the shared data, for the tests of this target.
 enum TestPaths {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let store = ModelStore(root: ProcessInfo.processInfo.environment["SIGHTLINE_MODELS"] ?? repository.appendingPathComponent("models").path)
-    static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared/data").path
-    static let sharedAbsent = !FileManager.default.fileExists(atPath: shared)
+    static let store = ModelStore(root: TestData.modelsFolder.path)
+    static let shared = TestData.sharedFolder.path
     static let modelsSkip: Comment = "weights not installed: run scripts/fetch-models.sh"
-    static let sharedSkip: Comment = "../shared is absent: real CityFlow crops unavailable"
+    /// One folder for the run's `temporaryFile`s, whose callers keep only paths.
+    static let scratch = TemporaryDirectory(prefix: "sightline-engine")
 
     static func installed(_ model: PretrainedModel) -> Bool { store.isInstalled(model) }
 
@@ -21,11 +21,7 @@ enum TestPaths {
     }
 
     static func temporaryFile(_ bytes: [UInt8], name: String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sightline-engine-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let url = directory.appendingPathComponent(name)
-        try Data(bytes).write(to: url)
-        return url.path
+        try scratch.write("\(UUID().uuidString)-\(name)", bytes: bytes).path
     }
 }
 

@@ -1,3 +1,4 @@
+import SightlineTestSupport
 import Testing
 @testable import SightlineEngine
 
@@ -36,7 +37,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: TestPaths.installed(.miniLM), TestPaths.modelsSkip))
+    @Test(.requiresModels(TestPaths.installed(.miniLM)))
     func realVocabularyMatchesHuggingFaceTokenIDs() throws {
         let fixture = try TestPaths.fixture("minilm")
         let texts = fixture["texts"] as? [String] ?? []

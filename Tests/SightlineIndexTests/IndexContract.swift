@@ -4,6 +4,7 @@ import SightlineData
 import SightlineLanguage
 import SightlineRanking
 import SightlineSearch
+import SightlineTestSupport
 import SightlineTracks
 import Testing
 
@@ -318,66 +319,52 @@ enum IndexContract {
         try await reader.close()
     }
 
-    /// `sightline index add` killed with SIGKILL in the middle leaves only whole tracks; adding
-    /// again completes the index.
-    static func killedAddLeavesWholeTracks(_ location: String) async throws {
-        let binary = try #require(Fixtures.binary, "the sightline executable was not built next to the test bundle")
-        let dir = Fixtures.temporaryDirectory()
-        // 600 cameras of 15 tracks with 60 frames each: many transactions of 150 tracks.
+    /// `sightline index add` killed with SIGKILL after its first transaction commits, while its
+    /// second is written but not committed, leaves exactly the first batch, every track whole;
+    /// adding again completes the index. The tool stops itself at that point (see
+    /// `TestPause` in SightlineIndex), so the kill does not race the writer.
+    static func killedAddLeavesWholeTracks(_ location: String, scratch: TemporaryDirectory) async throws {
+        // 40 cameras of 15 tracks with 60 frames each: four transactions of 150 tracks (10 cameras).
         var tracks: [Track] = []
-        for c in 0..<600 {
+        for c in 0..<40 {
             for k in 0..<15 {
                 tracks.append(Fixtures.track("t\(c)-\(k)", camera: "c\(c + 1)", start: 1 + 7 * k, frames: 60,
                                              from: (Double(100 + 30 * k), 900), step: (Double(k % 3) - 1, -12), turnAt: k % 4 == 0 ? 30 : nil, still: k % 5 == 0 ? 20 : 0))
             }
         }
-        let file = dir.appendingPathComponent("big.json")
-        try Fixtures.writeTrackFile(tracks, to: file)
+        let file = scratch.file("big.json")
+        try CityFlowFileWriter.write(tracks, to: file)
         let observer = try await open(location)
-        let process = try killAfterFirstCommit(binary, ["index", "add", "--tracks", file.path, "--db", location, "--batch-size", "150"])
-        #expect(process.terminationReason == .uncaughtSignal, "the add finished before it could be killed; make the file bigger")
+        let marker = scratch.file("paused")
+        let process = try SightlineTool.process(["index", "add", "--tracks", file.path, "--db", location, "--batch-size", "150"],
+                                                environment: ["SIGHTLINE_TEST_PAUSE_BEFORE_SECOND_COMMIT": marker.path])
+        process.standardOutput = FileHandle.nullDevice
+        let stderr = Pipe()
+        process.standardError = stderr
+        try process.run()
+        while process.isRunning && !FileManager.default.fileExists(atPath: marker.path) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let paused = FileManager.default.fileExists(atPath: marker.path)
+        if paused { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        try #require(paused, "the add ended (status \(process.terminationStatus)) without pausing before its second commit: \(message)")
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
+
         let integrity = try await observer.integrity()
         #expect(integrity.isWhole, "\(integrity)")
-        #expect(integrity.tracks > 0 && integrity.tracks < tracks.count)
-        #expect(integrity.tracks % 150 == 0, "transactions hold 150 tracks (10 cameras)")
-        // Every stored track decodes to the track in the file.
+        #expect(integrity.tracks == 150, "the first transaction holds 150 tracks (10 cameras); the second was not committed")
         let byID = Dictionary(uniqueKeysWithValues: tracks.map { ($0.id, $0) })
         let snapshot = try await observer.snapshot()
+        #expect(Set(snapshot.ids) == Set(tracks.prefix(150).map(\.id)))
         let details = try await observer.details(of: snapshot.ids)
         #expect(details.count == snapshot.count)
         for (id, d) in details { #expect(d.track == byID[id]) }
-        // Adding again completes it.
+
         _ = try await observer.add(tracks, options: AddOptions(batchSize: 1000))
         #expect(try await observer.integrity().isWhole)
         #expect(try await observer.stats().tracks == tracks.count)
         try await observer.close()
-    }
-
-    /// Runs the tool and kills it with SIGKILL as soon as it reports its first committed
-    /// transaction on stderr. The watcher is a plain thread, so a busy test pool cannot delay it.
-    static func killAfterFirstCommit(_ binary: URL, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        let pipe = Pipe()
-        process.standardError = pipe
-        try process.run()
-        let pid = process.processIdentifier
-        let watcher = Thread {
-            var text = ""
-            while true {
-                let data = pipe.fileHandleForReading.availableData
-                if data.isEmpty { return }
-                text += String(decoding: data, as: UTF8.self)
-                if text.contains("tracks written") {
-                    kill(pid, SIGKILL)
-                    return
-                }
-            }
-        }
-        watcher.start()
-        process.waitUntilExit()
-        return process
     }
 }

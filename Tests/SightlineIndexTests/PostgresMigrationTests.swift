@@ -28,14 +28,14 @@ struct PostgresMigrationTests {
     }
 
     @Test func migrationsAreRecordedByName() async throws {
-        let index = try await PostgresIndex(url: Backend.postgres.freshLocation())
+        let index = try await PostgresIndex(url: Backend.freshPostgresLocation())
         #expect(try await Self.recorded(index.store) == PostgresIndex.migrator.migrations.map(\.identifier))
         #expect(try await Self.recorded(index.store) == ["v1"])
         try await index.close()
     }
 
     @Test func migratingAgainIsANoOp() async throws {
-        let location = Backend.postgres.freshLocation()
+        let location = Backend.freshPostgresLocation()
         let index = try await PostgresIndex(url: location)
         _ = try await index.add(Fixtures.small, options: AddOptions())
         let before = try await index.stats()
@@ -51,20 +51,20 @@ struct PostgresMigrationTests {
     @Test func appendedMigrationsRunOnceInOrder() async throws {
         var migrator = PostgresIndex.migrator
         migrator.register("test-v2", ["CREATE TABLE extra (n INTEGER)"])
-        let fresh = try PostgresStore(url: Backend.postgres.freshLocation())
+        let fresh = try PostgresStore(url: Backend.freshPostgresLocation())
         #expect(try await migrator.migrate(fresh) == .init(adopted: false, applied: ["v1", "test-v2"]))
         #expect(try await migrator.migrate(fresh) == .init(adopted: false, applied: []))
         #expect(try await Self.recorded(fresh) == ["test-v2", "v1"])
         try await fresh.close()
 
-        let old = try await Self.storeBeforeMigrations(Backend.postgres.freshLocation())
+        let old = try await Self.storeBeforeMigrations(Backend.freshPostgresLocation())
         #expect(try await migrator.migrate(old) == .init(adopted: true, applied: ["test-v2"]))
         try await old.close()
     }
 
     /// An index made before migrations were recorded keeps its tracks: the baseline is recorded, not run.
     @Test func adoptsAnIndexFromBeforeMigrations() async throws {
-        let location = Backend.postgres.freshLocation()
+        let location = Backend.freshPostgresLocation()
         let old = try await Self.storeBeforeMigrations(location)
         #expect(try await PostgresIndex.migrator.migrate(old) == .init(adopted: true, applied: []))
         #expect(try await Self.recorded(old) == ["v1"])
@@ -80,7 +80,7 @@ struct PostgresMigrationTests {
 
     /// Tables from before migrations with tracks in them, reopened: the tracks stay.
     @Test func adoptionKeepsStoredTracks() async throws {
-        let location = Backend.postgres.freshLocation()
+        let location = Backend.freshPostgresLocation()
         let index = try await PostgresIndex(url: location)
         _ = try await index.add(Fixtures.small, options: AddOptions())
         let before = try await index.snapshot()

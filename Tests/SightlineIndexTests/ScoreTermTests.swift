@@ -3,6 +3,7 @@ import SightlineData
 @testable import SightlineIndex
 import SightlineLanguage
 import SightlineRanking
+import SightlineTestSupport
 import Testing
 
 /// Every score term's two sides have one value per feature name, and every term scores
@@ -30,7 +31,7 @@ struct ScoreTermTests {
         for name in mustScore { #expect(nonZero[name, default: 0] > 0, "\(name) never scored") }
     }
 
-    @Test(.enabled(if: !Fixtures.sharedAbsent, Fixtures.sharedSkip))
+    @Test(.requiresShared("cityflow-nl/2022/val-tracks.json", "cityflow-nl/2022/test-tracks.json", "cityflow-nl/2022/test-queries.json"))
     func everyTermScoresRealTracks() {
         let val = Fixtures.valTracks
         let queries = val.map { QueryRecord(id: $0.id, nl: $0.nl) }

@@ -2,17 +2,14 @@ import Foundation
 import SightlineData
 import SightlineIndex
 import SightlineLanguage
+import SightlineTestSupport
 import Testing
 
 /// The real CityFlow-NL files in `../shared`, and synthetic tracks for tests that need none.
 enum Fixtures {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared/data")
-    static let testTracksURL = shared.appendingPathComponent("cityflow-nl/2022/test-tracks.json")
-    static let testQueriesURL = shared.appendingPathComponent("cityflow-nl/2022/test-queries.json")
-    static let valTracksURL = shared.appendingPathComponent("cityflow-nl/2022/val-tracks.json")
-    static let sharedAbsent = !FileManager.default.fileExists(atPath: testTracksURL.path)
-    static let sharedSkip: Comment = "../shared is absent: the real CityFlow-NL tracks are unavailable"
+    static let testTracksURL = TestData.sharedData("cityflow-nl/2022/test-tracks.json")
+    static let testQueriesURL = TestData.sharedData("cityflow-nl/2022/test-queries.json")
+    static let valTracksURL = TestData.sharedData("cityflow-nl/2022/val-tracks.json")
 
     static let testTracks: [Track] = (try? TrackFile.load(from: testTracksURL)) ?? []
     static let testQueries: [QueryRecord] = (try? QueryFile.load(from: testQueriesURL)) ?? []
@@ -59,34 +56,6 @@ enum Fixtures {
         return out
     }
 
-    static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sightline-index-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    /// The built `sightline` tool next to the test bundle.
-    static let binary: URL? = {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("sightline")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
-    }()
-
-    /// Writes tracks as a CityFlow-NL track file.
-    static func writeTrackFile(_ tracks: [Track], to url: URL) throws {
-        var text = "{"
-        for (i, t) in tracks.enumerated() {
-            if i > 0 { text += ",\n" }
-            text += "\"\(t.id)\": {\"frames\": [" + t.frames.map { "\"\($0.path)\"" }.joined(separator: ",") + "], \"boxes\": ["
-            text += t.boxes.map { "[\(Int($0.x)),\(Int($0.y)),\(Int($0.w)),\(Int($0.h))]" }.joined(separator: ",") + "]}"
-        }
-        text += "}\n"
-        try Data(text.utf8).write(to: url)
-    }
 }
 
 struct SplitMix: RandomNumberGenerator {
@@ -110,15 +79,18 @@ enum Backend: String, Sendable, CustomStringConvertible {
     static let postgresURL = ProcessInfo.processInfo.environment["SIGHTLINE_TEST_POSTGRES_URL"]
     static let postgresSkip: Comment = "SIGHTLINE_TEST_POSTGRES_URL is unset: run the tests through scripts/test.sh (it starts a throwaway PostgreSQL) or scripts/with-postgres.sh swift test"
 
-    /// A location for a new, empty index.
-    func freshLocation() -> String {
+    /// A location for a new, empty index: a file in `scratch`, or a new PostgreSQL schema.
+    func freshLocation(in scratch: TemporaryDirectory) -> String {
         switch self {
-        case .sqlite:
-            return Fixtures.temporaryDirectory().appendingPathComponent("index.sqlite").path
-        case .postgres:
-            let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            let base = Self.postgresURL ?? ""
-            return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
+        case .sqlite: scratch.file("index-\(UUID().uuidString).sqlite").path
+        case .postgres: Self.freshPostgresLocation()
         }
+    }
+
+    /// The configured PostgreSQL server with a new schema.
+    static func freshPostgresLocation() -> String {
+        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let base = postgresURL ?? ""
+        return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
     }
 }

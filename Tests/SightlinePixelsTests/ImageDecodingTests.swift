@@ -2,6 +2,7 @@ import CPNG
 import CTurboJPEG
 import Foundation
 @testable import SightlinePixels
+import SightlineTestSupport
 import Testing
 
 /// Writes small images with libpng / libjpeg-turbo themselves and decodes them back.
@@ -51,19 +52,14 @@ enum SampleImages {
         return Array(UnsafeBufferPointer(start: buffer, count: Int(size)))
     }
 
-    static func write(_ bytes: [UInt8], name: String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sightline-pixels-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let url = directory.appendingPathComponent(name)
-        try Data(bytes).write(to: url)
-        return url.path
-    }
 }
 
 @Suite struct ImageDecodingTests {
+    let dir = TemporaryDirectory(prefix: "sightline-pixels")
+
     @Test func pngRoundTripsExactly() throws {
         let image = SampleImages.gradient(width: 17, height: 9)
-        let path = try SampleImages.write(SampleImages.png(image), name: "g.png")
+        let path = try dir.write("g.png", bytes: SampleImages.png(image)).path
         #expect(try ImageDecoder.decode(path: path) == image)
     }
 
@@ -82,14 +78,14 @@ enum SampleImages {
     }
 
     @Test func nonImageIsRejected() throws {
-        let path = try SampleImages.write(Array("hello, not an image".utf8), name: "notes.jpg")
+        let path = try dir.write("notes.jpg", bytes: Array("hello, not an image".utf8)).path
         #expect(throws: ImageDecodingError.notAnImage(path: path)) { try ImageDecoder.decode(path: path) }
     }
 
     @Test(arguments: ["png", "jpg"]) func truncatedFileThrowsCorrupt(kind: String) throws {
         let image = SampleImages.gradient(width: 40, height: 30)
         let bytes = kind == "png" ? SampleImages.png(image) : SampleImages.jpeg(image)
-        let path = try SampleImages.write(Array(bytes.prefix(bytes.count / 3)), name: "cut.\(kind)")
+        let path = try dir.write("cut.\(kind)", bytes: Array(bytes.prefix(bytes.count / 3))).path
         do {
             _ = try ImageDecoder.decode(path: path)
             Issue.record("truncated \(kind) decoded without error")

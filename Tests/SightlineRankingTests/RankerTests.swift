@@ -2,6 +2,7 @@ import Foundation
 import SightlineData
 import SightlineLanguage
 @testable import SightlineRanking
+import SightlineTestSupport
 import SightlineTracks
 import Testing
 
@@ -60,9 +61,9 @@ struct RankerTests {
         #expect(submission.rankings.map(\.query) == ["a", "b"])
         #expect(submission["a"]?.first == "left")
         #expect(submission["b"]?.first == "right")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sightline-rank-\(UUID().uuidString).json")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try submission.write(to: dir, gallery: Gallery3.gallery.tracks.map(\.id))
+        let dir = TemporaryDirectory()
+        try submission.write(to: dir.file("submission.json"), gallery: Gallery3.gallery.tracks.map(\.id))
+        #expect(try Submission.load(from: dir.file("submission.json")) == submission)
     }
 
     @Test func locationTermRewardsAgreementBothWays() {
@@ -88,13 +89,9 @@ struct RankerTests {
 
 struct RealValidationTests {
     /// The pixel-free ranking must beat chance on the 2022 val tracks (chance MRR is about 0.05).
-    @Test func valRankingBeatsChance() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/cityflow-nl/2022/val-tracks.json")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            print("skipped: ../shared/data/cityflow-nl/2022/val-tracks.json is absent")
-            return
-        }
+    @Test(.requiresShared("cityflow-nl/2022/val-tracks.json"))
+    func valRankingBeatsChance() throws {
+        let url = TestData.sharedData("cityflow-nl/2022/val-tracks.json")
         let gallery = Gallery(tracks: try TrackFile.load(from: url))
         let queries = try QueryFile.queries(describing: gallery.tracks, file: url.path)
         let submission = Ranker().submission(for: queries, in: gallery)

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import SightlineData
 import SightlineSearch
 import SightlineServer
+import SightlineTestSupport
 import Testing
 
 /// End to end: the server on a real loopback socket, headless Chromium driven over WebDriver
@@ -12,13 +13,13 @@ import Testing
 struct BrowserTests {
     /// Where the results-page screenshot goes: $SIGHTLINE_SCREENSHOT, else .build-artifacts/ (git-ignored).
     static let screenshot: URL = ProcessInfo.processInfo.environment["SIGHTLINE_SCREENSHOT"].map(URL.init(fileURLWithPath:))
-        ?? SharedData.repository.appendingPathComponent(".build-artifacts/search-results.png")
+        ?? TestData.repository.appendingPathComponent(".build-artifacts/search-results.png")
 
     @Test(.enabled(if: WebDriver.available, "chromium or chromedriver absent (apt-get install chromium chromium-driver)"),
-          .enabled(if: SharedData.present, SharedData.skip))
+          .requiresShared("cityflow-nl/2022/test-tracks.json", "cityflow-nl/2022/test-queries.json"))
     func pageShowsTheAPIRankingForARealQuery() async throws {
-        let tracks = try TrackFile.load(from: SharedData.testTracks)
-        let query = try #require(try QueryFile.load(from: SharedData.testQueries).first)
+        let tracks = try TrackFile.load(from: TestData.sharedData("cityflow-nl/2022/test-tracks.json"))
+        let query = try #require(try QueryFile.load(from: TestData.sharedData("cityflow-nl/2022/test-queries.json")).first)
         let server = SightlineServer(backend: MemoryBackend(tracks: tracks))
         let driver = try await WebDriver.start()
         defer { driver.stop() }

@@ -4,20 +4,21 @@ import HummingbirdTesting
 import SightlineData
 import SightlineIndex
 import SightlineServer
+import SightlineTestSupport
 import Testing
 
 /// The API over the persistent index (SQLite) answers as it does over the in-memory ranking.
 struct IndexBackendTests {
-    static func sqliteBackend(_ tracks: [Track], framesRoot: String? = nil) async throws -> (IndexSearcher, URL) {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sightline-server-\(UUID().uuidString).sqlite")
-        let index = try SQLiteIndex(path: file.path)
+    let dir = TemporaryDirectory(prefix: "sightline-server")
+
+    func sqliteBackend(_ tracks: [Track], framesRoot: String? = nil) async throws -> IndexSearcher {
+        let index = try SQLiteIndex(path: dir.file("index.sqlite").path)
         _ = try await index.add(tracks, options: AddOptions(framesRoot: framesRoot))
-        return (try await IndexSearcher(index: index), file)
+        return try await IndexSearcher(index: index)
     }
 
     @Test func sqliteIndexServesTheSameRankingAndTracks() async throws {
-        let (searcher, file) = try await Self.sqliteBackend(Fixture.tracks)
-        defer { try? FileManager.default.removeItem(at: file) }
+        let searcher = try await sqliteBackend(Fixture.tracks)
         let memory = Application(router: SightlineServer(backend: Fixture.backend).router())
         let indexed = Application(router: SightlineServer(backend: searcher).router())
         let body = #"{"text": "A red sedan turns left.\nA car turning left.", "top": 3}"#
@@ -36,11 +37,10 @@ struct IndexBackendTests {
         }
     }
 
-    @Test(.enabled(if: SharedData.samplePresent, SharedData.sampleSkip))
+    @Test(.requiresShared("cityflow-sample/test-tracks.json", "cityflow-sample/frames"))
     func sqliteIndexWithFramesRendersThumbnails() async throws {
-        let tracks = try TrackFile.load(from: SharedData.sampleTracks)
-        let (searcher, file) = try await Self.sqliteBackend(tracks, framesRoot: SharedData.sampleFrames.path)
-        defer { try? FileManager.default.removeItem(at: file) }
+        let tracks = try TrackFile.load(from: TestData.sharedData("cityflow-sample/test-tracks.json"))
+        let searcher = try await sqliteBackend(tracks, framesRoot: TestData.sharedData("cityflow-sample/frames").path)
         try await Application(router: SightlineServer(backend: searcher).router()).test(.router) { client in
             let response = try await client.get("/tracks/\(tracks[1].id)/thumbnail")
             #expect(response.status == .ok)

@@ -5,14 +5,15 @@ import SightlineData
 import SightlineRanking
 import SightlineSearch
 import SightlineServer
+import SightlineTestSupport
 import Testing
 
 /// The API over real CityFlow-NL tracks and real frames.
 struct RealDataTests {
-    @Test(.enabled(if: SharedData.present, SharedData.skip))
+    @Test(.requiresShared("cityflow-nl/2022/test-tracks.json", "cityflow-nl/2022/test-queries.json"))
     func searchOverTheTestTracksRanksLikeTheRanker() async throws {
-        let tracks = try TrackFile.load(from: SharedData.testTracks)
-        let queries = try QueryFile.load(from: SharedData.testQueries).prefix(5)
+        let tracks = try TrackFile.load(from: TestData.sharedData("cityflow-nl/2022/test-tracks.json"))
+        let queries = try QueryFile.load(from: TestData.sharedData("cityflow-nl/2022/test-queries.json")).prefix(5)
         let backend = MemoryBackend(tracks: tracks)
         let app = Application(router: SightlineServer(backend: backend).router())
         try await app.test(.router) { client in
@@ -34,13 +35,12 @@ struct RealDataTests {
         }
     }
 
-    @Test(.enabled(if: SharedData.samplePresent, SharedData.sampleSkip))
+    @Test(.requiresShared("cityflow-sample/test-tracks.json", "cityflow-sample/frames"))
     func thumbnailsAndMotionMapsFromRealFrames() async throws {
-        let tracks = try TrackFile.load(from: SharedData.sampleTracks)
-        let backend = MemoryBackend(tracks: tracks, framesRoot: SharedData.sampleFrames.path)
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("sightline-server-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: cache) }
-        let server = SightlineServer(backend: backend, configuration: ServerConfiguration(cacheDirectory: cache))
+        let tracks = try TrackFile.load(from: TestData.sharedData("cityflow-sample/test-tracks.json"))
+        let backend = MemoryBackend(tracks: tracks, framesRoot: TestData.sharedData("cityflow-sample/frames").path)
+        let cache = TemporaryDirectory(prefix: "sightline-server")
+        let server = SightlineServer(backend: backend, configuration: ServerConfiguration(cacheDirectory: cache.url))
         try await Application(router: server.router()).test(.router) { client in
             let id = tracks[0].id
             let detail = try await client.execute(uri: "/tracks/\(id)", method: .get).decoded(TrackResult.self)

@@ -4,39 +4,12 @@ import HummingbirdTesting
 import SightlineData
 import SightlineSearch
 import SightlineServer
+import SightlineTestSupport
 import Testing
-
-/// Locations of the shared real data, with skip messages.
-enum SharedData {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let root = repository.deletingLastPathComponent().appendingPathComponent("shared/data")
-    static let testTracks = root.appendingPathComponent("cityflow-nl/2022/test-tracks.json")
-    static let testQueries = root.appendingPathComponent("cityflow-nl/2022/test-queries.json")
-    static let sampleFrames = root.appendingPathComponent("cityflow-sample/frames")
-    static let sampleTracks = root.appendingPathComponent("cityflow-sample/test-tracks.json")
-    static let present = FileManager.default.fileExists(atPath: testTracks.path) && FileManager.default.fileExists(atPath: testQueries.path)
-    static let samplePresent = FileManager.default.fileExists(atPath: sampleTracks.path) && FileManager.default.fileExists(atPath: sampleFrames.path)
-    static let skip: Comment = "../shared/data/cityflow-nl/2022 is absent: real CityFlow-NL tracks unavailable"
-    static let sampleSkip: Comment = "../shared/data/cityflow-sample is absent: real CityFlow frames unavailable"
-}
 
 /// Small synthetic tracks on two cameras: a left turn, a straight drive and a stop.
 enum Fixture {
-    static func frames(_ camera: String, _ count: Int) -> [FrameRef] {
-        (1...count).map { FrameRef(path: "S01/\(camera)/img1/\(String(format: "%06d", $0)).jpg", scene: "S01", camera: camera, frame: $0) }
-    }
-
-    static let tracks: [Track] = [
-        Track(id: "left", frames: frames("c001", 5),
-              boxes: [Box(x: 500, y: 900, w: 40, h: 40), Box(x: 500, y: 700, w: 40, h: 40), Box(x: 500, y: 500, w: 40, h: 40),
-                      Box(x: 300, y: 500, w: 40, h: 40), Box(x: 100, y: 500, w: 40, h: 40)],
-              nl: ["A red sedan turns left."]),
-        Track(id: "straight", frames: frames("c002", 4),
-              boxes: [Box(x: 500, y: 900, w: 40, h: 40), Box(x: 500, y: 700, w: 40, h: 40), Box(x: 500, y: 500, w: 40, h: 40),
-                      Box(x: 500, y: 300, w: 40, h: 40)]),
-        Track(id: "stopped", frames: frames("c002", 20),
-              boxes: (0..<20).map { i in Box(x: 800, y: 600 - Double(min(i, 3)) * 30, w: 60, h: 50) }),
-    ]
+    static let tracks = SampleTracks.turnStraightStop
 
     static var backend: MemoryBackend { MemoryBackend(tracks: tracks) }
 }

@@ -25,10 +25,12 @@ extension StoreBackedIndex {
         let incoming = IncomingTracks(tracks, options: options, stamp: stamp)
         var report = AddReport(added: 0, updated: 0, recomputed: 0, cameras: 0)
         var done = 0
-        for batch in CameraUpdate.batches(incoming.tracks, size: options.batchSize) {
+        for (number, batch) in CameraUpdate.batches(incoming.tracks, size: options.batchSize).enumerated() {
             let part = try await store.write { session in
                 try await session.checkFeatures(layout, location: location, claim: false)
-                return try await session.addBatch(batch, layout: layout)
+                let part = try await session.addBatch(batch, layout: layout)
+                if number == 1 { TestPause.beforeSecondCommit() }
+                return part
             }
             report.added += part.added
             report.updated += part.updated
