@@ -9,13 +9,12 @@ struct DescribeTrack: AsyncParsableCommand {
         abstract: "Colour and body-type distributions of a track from its sampled crops, with its motion from the boxes."
     )
 
-    @Option(help: "Track id.") var track: String
-    @Option(help: "Track file holding it.") var tracks: String
+    @OptionGroup var track: TrackOptions
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var pixels: PixelOptions
 
     func run() async throws {
-        let (t, all) = try findTrack(track, in: tracks)
+        let (t, all) = try track.load()
         let images = try pixels.requireImages()
         let background = try images.background(camera: t.cameraKey, frames: cameraFrames(of: t, in: all))
         let look = try images.appearance(of: t, background: background, encoder: pixels.describer.encoder())

@@ -122,11 +122,3 @@ struct Index: AsyncParsableCommand {
         }
     }
 }
-
-extension PixelOptions {
-    /// Names the pixel model and settings, so an index refuses colours from other ones.
-    var modelDescription: String {
-        "\(ColourNamer().settings); samples \(samples); background \(backgroundFrames) frames \(backgroundMethod); "
-            + (describer.colourOnly ? "no type model" : "types efficientnet-\(describer.variant)\(describer.squarePad ? " square-pad" : "")")
-    }
-}
