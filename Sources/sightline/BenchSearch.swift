@@ -98,9 +98,7 @@ extension Bench {
                               p50: Self.percentile(full, 0.5), p99: Self.percentile(full, 0.99), mean: full.reduce(0, +) / Double(full.count),
                               scoringP50: Self.percentile(scoring, 0.5), searches: full.count, threads: threads)
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys]
-                    print(String(decoding: try encoder.encode(row), as: UTF8.self))
+                    try printJSON(row, as: .record)
                 } else {
                     print(String(format: "%-9d  %8.1f  %7.2f  %7.2f  %7.2f  %8.2f  %8.2f", row.tracks, row.buildSeconds, row.loadSeconds,
                                  row.p50, row.p99, row.mean, row.scoringP50))

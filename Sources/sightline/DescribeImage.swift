@@ -46,8 +46,7 @@ struct DescribeImage: AsyncParsableCommand {
         }
         let d = try describe(file)
         if json {
-            let data = try JSONSerialization.data(withJSONObject: d.jsonObject(), options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            try printJSON(d.distributions)
         } else {
             print(d.text())
         }

@@ -15,14 +15,18 @@ struct EmbedImage: AsyncParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     func run() async throws {
-        try images.forEachEmbedding(engine) { file, embedding in
-            if json {
-                let record: [String: Any] = ["file": file, "features": embedding.features, "logits": embedding.logits]
-                print(String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self))
-            } else {
-                print(embedding.features.map { String(format: "%.5f", $0) }.joined(separator: " "))
-            }
+        let embeddings = try images.embeddings(engine)
+        if json {
+            try printJSONLines(embeddings.map { Record(file: $0.file, features: $0.embedding.features, logits: $0.embedding.logits) })
+        } else {
+            for (_, embedding) in embeddings { print(embedding.features.map { String(format: "%.5f", $0) }.joined(separator: " ")) }
         }
     }
-}
 
+    /// One line of `embed-image --json`.
+    struct Record: Encodable {
+        var file: String
+        var features: [Float]
+        var logits: [Float]
+    }
+}

@@ -77,10 +77,7 @@ struct Index: AsyncParsableCommand {
         func run() async throws {
             let (stats, integrity) = try await withIndex(index.db) { index in (try await index.stats(), try await index.integrity()) }
             if json {
-                struct Both: Encodable { var stats: IndexStats; var integrity: IntegrityReport }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-                print(String(decoding: try encoder.encode(Both(stats: stats, integrity: integrity)), as: UTF8.self))
+                try printJSON(Report(stats: stats, integrity: integrity))
                 return
             }
             print("index       \(stats.location) (\(stats.backend))")
@@ -91,6 +88,12 @@ struct Index: AsyncParsableCommand {
             print("frames      \(stats.framesRoots.isEmpty ? "no frames root" : stats.framesRoots.joined(separator: ", "))")
             print("generation  \(stats.generation)")
             print("integrity   \(integrity.isWhole ? "every track whole" : "\(integrity.tracksWithoutFeatures) tracks without features, \(integrity.featuresWithoutTrack) orphan features, \(integrity.inconsistentCameras) inconsistent cameras")")
+        }
+
+        /// `index stats --json`.
+        struct Report: Encodable {
+            var stats: IndexStats
+            var integrity: IntegrityReport
         }
     }
 

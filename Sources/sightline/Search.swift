@@ -57,9 +57,7 @@ struct Search: AsyncParsableCommand {
             return (hits, clock.now - start, searcher.snapshot.count)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            print(String(decoding: try encoder.encode(hits), as: UTF8.self))
+            try printJSON(hits)
         } else {
             let width = hits.flatMap(\.contributions).map(\.term.count).max() ?? 0
             for (rank, hit) in hits.enumerated() {

@@ -15,15 +15,16 @@ struct ImageOptions: ParsableArguments {
         if files.isEmpty { throw ValidationError("give at least one image file") }
     }
 
-    /// Decodes, resizes and embeds the files in chunks (bounded memory), calling `body` in file order.
-    func forEachEmbedding(_ engine: EngineOptions, _ body: (String, ImageEmbedding) throws -> Void) throws {
+    /// Decodes, resizes and embeds the files in chunks (bounded memory for the decoded images), in file
+    /// order; a file that fails stops it before anything is printed.
+    func embeddings(_ engine: EngineOptions) throws -> [(file: String, embedding: ImageEmbedding)] {
         let model = try EfficientNetLite(store: engine.store, variant: variant)
         let chunk = 16 * engine.threadConfig.threads
+        var embeddings: [(file: String, embedding: ImageEmbedding)] = []
         for start in stride(from: 0, to: files.count, by: chunk) {
             let names = Array(files[start..<min(start + chunk, files.count)])
-            for (file, embedding) in zip(names, model(try ImageInput.load(names, for: model), threads: engine.threadConfig)) {
-                try body(file, embedding)
-            }
+            embeddings += zip(names, model(try ImageInput.load(names, for: model), threads: engine.threadConfig)).map { ($0, $1) }
         }
+        return embeddings
     }
 }

@@ -13,8 +13,14 @@ struct VehicleDescription {
         return "colour: \(line(colours))\ntype: \(line(types))"
     }
 
-    func jsonObject() -> [String: Any] {
-        ["colour": Dictionary(uniqueKeysWithValues: colours.map { ($0.key.rawValue, $0.value) }),
-         "type": Dictionary(uniqueKeysWithValues: types.map { ($0.key.rawValue, $0.value) })]
+    /// The JSON of `describe-image`: `{colour: {name: p}, type: {name: p}}`.
+    struct Distributions: Encodable {
+        var colour: [String: Double]
+        var type: [String: Double]
+    }
+
+    var distributions: Distributions {
+        Distributions(colour: Dictionary(uniqueKeysWithValues: colours.map { ($0.key.rawValue, $0.value) }),
+                      type: Dictionary(uniqueKeysWithValues: types.map { ($0.key.rawValue, $0.value) }))
     }
 }
