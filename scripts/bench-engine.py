@@ -52,9 +52,9 @@ def main():
         x = images[:batch]
         xn = x.numpy()
         rows.append({"runtime": "onnxruntime", "model": "efficientnet-lite0", "batch": batch,
-                     "items_per_s": measure(batch, lambda: effnet_ort.run(None, {"images": xn}))})
+                     "itemsPerSecond": measure(batch, lambda: effnet_ort.run(None, {"images": xn}))})
         rows.append({"runtime": "pytorch", "model": "efficientnet-lite0", "batch": batch,
-                     "items_per_s": measure(batch, lambda: effnet(x))})
+                     "itemsPerSecond": measure(batch, lambda: effnet(x))})
 
     from sentence_transformers import SentenceTransformer
     st = SentenceTransformer(fixtures.MINILM_DIR, device="cpu")
@@ -79,14 +79,14 @@ def main():
             return chunk
 
         rows.append({"runtime": "onnxruntime", "model": "minilm", "batch": batch,
-                     "items_per_s": measure(batch, lambda: ort_embed(next_texts()))})
+                     "itemsPerSecond": measure(batch, lambda: ort_embed(next_texts()))})
         rows.append({"runtime": "pytorch", "model": "minilm", "batch": batch,
-                     "items_per_s": measure(batch, lambda: st.encode(next_texts(), batch_size=batch, normalize_embeddings=True))})
+                     "itemsPerSecond": measure(batch, lambda: st.encode(next_texts(), batch_size=batch, normalize_embeddings=True))})
 
     rows = swift_rows + rows
     print(f"{'model':<20} {'batch':>5} {'swift':>10} {'onnxruntime':>12} {'pytorch':>10} {'swift/ort':>10} {'swift/torch':>12}   (items/s, {THREADS} threads)")
     for model, batch in [("efficientnet-lite0", 1), ("efficientnet-lite0", 16), ("minilm", 1), ("minilm", 32)]:
-        rate = {r["runtime"]: r["items_per_s"] for r in rows if r["model"] == model and r["batch"] == batch}
+        rate = {r["runtime"]: r["itemsPerSecond"] for r in rows if r["model"] == model and r["batch"] == batch}
         s, o, t = rate.get("swift", float("nan")), rate.get("onnxruntime", float("nan")), rate.get("pytorch", float("nan"))
         print(f"{model:<20} {batch:>5} {s:>10.1f} {o:>12.1f} {t:>10.1f} {s / o:>10.2f} {s / t:>12.2f}")
 

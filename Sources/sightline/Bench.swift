@@ -41,14 +41,14 @@ struct Bench: AsyncParsableCommand {
 
         func run() async throws {
             let threads = engine.threadConfig
-            var rows: [(String, Int, Double)] = []
+            var rows: [Row] = []
             let imageBatches = selected("efficientnet-lite0")
             if !imageBatches.isEmpty {
                 let model = try EfficientNetLite(store: engine.store, variant: .lite0)
                 let images = try benchImages(model)
                 for batch in imageBatches {
                     let inputs = Array((0..<batch).map { images[$0 % images.count] })
-                    rows.append(("efficientnet-lite0", batch, measure(items: batch) { _ = model(inputs, threads: threads) }))
+                    rows.append(Row(model: "efficientnet-lite0", batch: batch, itemsPerSecond: measure(items: batch) { _ = model(inputs, threads: threads) }))
                 }
             }
             let textBatches = selected("minilm")
@@ -57,20 +57,28 @@ struct Bench: AsyncParsableCommand {
                 let texts = benchTexts()
                 for batch in textBatches {
                     var cursor = 0
-                    rows.append(("minilm", batch, measure(items: batch) {
+                    rows.append(Row(model: "minilm", batch: batch, itemsPerSecond: measure(items: batch) {
                         let slice = (0..<batch).map { texts[(cursor + $0) % texts.count] }
                         cursor += batch
                         _ = encoder.embed(slice, batchSize: batch, threads: threads)
                     }))
                 }
             }
-            for (name, batch, rate) in rows {
+            for row in rows {
                 if json {
-                    print("{\"runtime\":\"swift\",\"model\":\"\(name)\",\"batch\":\(batch),\"items_per_s\":\(rate)}")
+                    try printJSON(row, as: .record)
                 } else {
-                    print("swift  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) batch \(batch)\t\(String(format: "%.1f", rate)) items/s")
+                    print("swift  \(row.model.padding(toLength: 20, withPad: " ", startingAt: 0)) batch \(row.batch)\t\(String(format: "%.1f", row.itemsPerSecond)) items/s")
                 }
             }
+        }
+
+        /// One measurement, a line of `bench engine --json` (scripts/bench-engine.py reads them).
+        struct Row: Encodable {
+            var runtime = "swift"
+            var model: String
+            var batch: Int
+            var itemsPerSecond: Double
         }
 
         private func measure(items: Int, _ body: () -> Void) -> Double {

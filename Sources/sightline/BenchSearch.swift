@@ -54,15 +54,16 @@ extension Bench {
         func run() async throws {
             let originals = try TrackFile.load(from: URL(fileURLWithPath: tracks)).map(Original.init)
             let queryRecords = try QueryFile.load(from: URL(fileURLWithPath: queries))
-            if !db.hasPrefix("postgres") {
+            if db.hasPrefix("postgres") {
+                try await withIndex(db, create: true) { index in try await index.drop() }
+            } else {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
             }
-            var index = try await IndexLocation.open(db, create: true)
-            if db.hasPrefix("postgres") {
-                try await index.drop()
-                try await index.close()
-                index = try await IndexLocation.open(db, create: true)
-            }
+            try await withIndex(db, create: true) { index in try await measure(index, originals: originals, queries: queryRecords) }
+        }
+
+        /// Grows the index to each size in turn and prints a row of figures at each.
+        private func measure(_ index: any VehicleIndex, originals: [Original], queries queryRecords: [QueryRecord]) async throws {
             let clock = ContinuousClock()
             var built = 0
             var buildSeconds = 0.0
@@ -97,15 +98,12 @@ extension Bench {
                               p50: Self.percentile(full, 0.5), p99: Self.percentile(full, 0.99), mean: full.reduce(0, +) / Double(full.count),
                               scoringP50: Self.percentile(scoring, 0.5), searches: full.count, threads: threads)
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys]
-                    print(String(decoding: try encoder.encode(row), as: UTF8.self))
+                    try printJSON(row, as: .record)
                 } else {
                     print(String(format: "%-9d  %8.1f  %7.2f  %7.2f  %7.2f  %8.2f  %8.2f", row.tracks, row.buildSeconds, row.loadSeconds,
                                  row.p50, row.p99, row.mean, row.scoringP50))
                 }
             }
-            try await index.close()
         }
 
         struct Row: Encodable {

@@ -20,7 +20,7 @@ struct ClassifyImage: AsyncParsableCommand {
 
     func run() async throws {
         var vehicleFirst = 0
-        try images.forEachEmbedding(engine) { file, embedding in
+        for (file, embedding) in try images.embeddings(engine) {
             let best = ImageNetClasses.top(top, logits: embedding.logits)
             if let first = best.first, ImageNetClasses.vehicleNames.contains(first.name) { vehicleFirst += 1 }
             let classes = best.map { "\($0.name) \(String(format: "%.3f", $0.probability))" }.joined(separator: ", ")

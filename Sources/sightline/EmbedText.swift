@@ -27,11 +27,16 @@ struct EmbedText: AsyncParsableCommand {
         let encoder = try TextEncoder(store: engine.store)
         let embeddings = encoder.embed(texts, batchSize: batchSize, threads: engine.threadConfig)
         if json {
-            let records = zip(texts, embeddings).map { ["text": $0 as Any, "embedding": $1 as Any] }
-            let data = try JSONSerialization.data(withJSONObject: records.count == 1 ? records[0] : records as Any)
-            print(String(decoding: data, as: UTF8.self))
+            let records = zip(texts, embeddings).map { Record(text: $0, embedding: $1) }
+            if records.count == 1 { try printJSON(records[0]) } else { try printJSON(records) }
         } else {
             for embedding in embeddings { print(embedding.map { String(format: "%.6f", $0) }.joined(separator: " ")) }
         }
+    }
+
+    /// `embed-text --json`: one record for one sentence, an array of them for several.
+    struct Record: Encodable {
+        var text: String
+        var embedding: [Float]
     }
 }

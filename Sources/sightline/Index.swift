@@ -17,14 +17,13 @@ struct Index: AsyncParsableCommand {
                 with --frames-root, the colour and type its pixels show. Tracks are written camera by camera in \
                 transactions: an interrupted add leaves every track fully in or fully out. Adding a track again \
                 replaces it; the features of every other track of its camera are recomputed, since camera context \
-                and neighbours depend on all of them.
+                and neighbours depend on all of them. A SQLite file that --db names is created when missing.
                 """)
 
         @Option(help: "CityFlow-NL track file ({uuid: {frames, boxes}}).")
         var tracks: String
 
-        @Option(help: "The index: a SQLite file path (created when missing) or a postgres://user@host:port/db URL.")
-        var db: String
+        @OptionGroup var index: IndexOptions
 
         @Option(help: "Tracks per transaction (a camera's tracks always share one).")
         var batchSize = 2000
@@ -39,39 +38,30 @@ struct Index: AsyncParsableCommand {
         func run() async throws {
             let list = try TrackFile.load(from: URL(fileURLWithPath: tracks))
             let appearance = try pixels.appearance(of: list)
-            let index = try await IndexLocation.open(db, create: true)
-            let clock = ContinuousClock()
-            let start = clock.now
             let options = AddOptions(
                 appearance: appearance, appearanceModel: pixels.framesRoot == nil ? nil : pixels.modelDescription,
                 framesRoot: pixels.framesRoot.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, batchSize: batchSize,
                 progress: { done, total in printError("index: \(done)/\(total) tracks written") })
-            let report: AddReport
-            do {
-                report = try await index.add(list, options: options)
-            } catch {
-                try? await index.close()
-                throw error
+            let clock = ContinuousClock()
+            let (report, elapsed, location) = try await withIndex(index.db, create: true) { index in
+                let start = clock.now
+                let report = try await index.add(list, options: options)
+                return (report, clock.now - start, index.location)
             }
-            try await index.close()
-            let elapsed = clock.now - start
-            printError("index: \(report.added) added, \(report.updated) updated, \(report.recomputed) features recomputed over \(report.cameras) cameras in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds]))); \(index.location)")
+            printError("index: \(report.added) added, \(report.updated) updated, \(report.recomputed) features recomputed over \(report.cameras) cameras in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds]))); \(location)")
         }
     }
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove tracks by id and recompute their cameras.")
 
-        @Option(help: "The index: a SQLite file path or a postgres:// URL.")
-        var db: String
+        @OptionGroup var index: IndexOptions
 
         @Argument(help: "Track ids.")
         var ids: [String]
 
         func run() async throws {
-            let index = try await IndexLocation.open(db)
-            let removed = try await index.remove(ids)
-            try await index.close()
+            let removed = try await withIndex(index.db) { index in try await index.remove(ids) }
             printError("index: removed \(removed) of \(ids.count) tracks")
         }
     }
@@ -79,22 +69,15 @@ struct Index: AsyncParsableCommand {
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Counts, versions and integrity of an index.")
 
-        @Option(help: "The index: a SQLite file path or a postgres:// URL.")
-        var db: String
+        @OptionGroup var index: IndexOptions
 
         @Flag(help: "Print JSON.")
         var json = false
 
         func run() async throws {
-            let index = try await IndexLocation.open(db)
-            let stats = try await index.stats()
-            let integrity = try await index.integrity()
-            try await index.close()
+            let (stats, integrity) = try await withIndex(index.db) { index in (try await index.stats(), try await index.integrity()) }
             if json {
-                struct Both: Encodable { var stats: IndexStats; var integrity: IntegrityReport }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-                print(String(decoding: try encoder.encode(Both(stats: stats, integrity: integrity)), as: UTF8.self))
+                try printJSON(Report(stats: stats, integrity: integrity))
                 return
             }
             print("index       \(stats.location) (\(stats.backend))")
@@ -106,27 +89,25 @@ struct Index: AsyncParsableCommand {
             print("generation  \(stats.generation)")
             print("integrity   \(integrity.isWhole ? "every track whole" : "\(integrity.tracksWithoutFeatures) tracks without features, \(integrity.featuresWithoutTrack) orphan features, \(integrity.inconsistentCameras) inconsistent cameras")")
         }
+
+        /// `index stats --json`.
+        struct Report: Encodable {
+            var stats: IndexStats
+            var integrity: IntegrityReport
+        }
     }
 
     struct Drop: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete every table of an index (to rebuild it).")
 
-        @Option(help: "The index: a SQLite file path or a postgres:// URL.")
-        var db: String
+        @OptionGroup var index: IndexOptions
 
         func run() async throws {
-            let index = try await IndexLocation.open(db)
-            try await index.drop()
-            try await index.close()
-            printError("index: dropped \(index.location)")
+            let location = try await withIndex(index.db) { index in
+                try await index.drop()
+                return index.location
+            }
+            printError("index: dropped \(location)")
         }
-    }
-}
-
-extension PixelOptions {
-    /// Names the pixel model and settings, so an index refuses colours from other ones.
-    var modelDescription: String {
-        "\(ColourNamer().settings); samples \(samples); background \(backgroundFrames) frames \(backgroundMethod); "
-            + (describer.colourOnly ? "no type model" : "types efficientnet-\(describer.variant)\(describer.squarePad ? " square-pad" : "")")
     }
 }

@@ -44,22 +44,22 @@ struct Parse: AsyncParsableCommand {
             }
             return
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        if json {
+            try printJSONLines(records.map { record in
+                let voted = understanding.voted(record.nl, otherViews: record.otherViews, otherViewWeight: otherViewWeight)
+                return ParsedQuery(id: record.id, voted: voted, augmentations: voted.descriptions.map(TextAugmentation.init))
+            })
+            return
+        }
         for record in records {
             let voted = understanding.voted(record.nl, otherViews: record.otherViews, otherViewWeight: otherViewWeight)
-            if json {
-                let row = ParsedQuery(id: record.id, voted: voted, augmentations: voted.descriptions.map(TextAugmentation.init))
-                print(String(decoding: try encoder.encode(row), as: UTF8.self))
-            } else {
-                print(record.id)
-                print(indent(voted.summary, by: 2))
-                for q in voted.descriptions {
-                    print("  \"\(q.text)\"")
-                    print(indent(q.summary, by: 4))
-                }
-                print()
+            print(record.id)
+            print(indent(voted.summary, by: 2))
+            for q in voted.descriptions {
+                print("  \"\(q.text)\"")
+                print(indent(q.summary, by: 4))
             }
+            print()
         }
     }
 

@@ -55,7 +55,3 @@ struct Rank: AsyncParsableCommand {
         printError("ranked \(queryRecords.count) queries x \(gallery.tracks.count) tracks in \(elapsed.formatted(.units(allowed: [.milliseconds]))); wrote \(out)")
     }
 }
-
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}

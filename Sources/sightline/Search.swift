@@ -17,8 +17,7 @@ struct Search: AsyncParsableCommand {
     @Argument(help: "What to look for, e.g. \"a red pickup turning left at an intersection\".")
     var text: String
 
-    @Option(help: "The index: a SQLite file path or a postgres:// URL.")
-    var db: String
+    @OptionGroup var index: IndexOptions
 
     @Option(help: "How many tracks to print.")
     var top = 10
@@ -48,18 +47,17 @@ struct Search: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let index = try await IndexLocation.open(db)
-        let searcher = try await IndexSearcher(index: index, ranker: try ranking.ranker())
         let request = try request.validated(.unbounded)
+        let ranker = try ranking.ranker()
         let clock = ContinuousClock()
-        let start = clock.now
-        let hits = try await searcher.search(request)
-        let elapsed = clock.now - start
-        try await index.close()
+        let (hits, elapsed, searched) = try await withIndex(index.db) { index in
+            let searcher = try await IndexSearcher(index: index, ranker: ranker)
+            let start = clock.now
+            let hits = try await searcher.search(request)
+            return (hits, clock.now - start, searcher.snapshot.count)
+        }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            print(String(decoding: try encoder.encode(hits), as: UTF8.self))
+            try printJSON(hits)
         } else {
             let width = hits.flatMap(\.contributions).map(\.term.count).max() ?? 0
             for (rank, hit) in hits.enumerated() {
@@ -70,6 +68,6 @@ struct Search: AsyncParsableCommand {
                 }
             }
         }
-        printError("search: \(hits.count) hits from \(searcher.snapshot.count) tracks in \(elapsed.formatted(.units(allowed: [.milliseconds], fractionalPart: .show(length: 1))))")
+        printError("search: \(hits.count) hits from \(searched) tracks in \(elapsed.formatted(.units(allowed: [.milliseconds], fractionalPart: .show(length: 1))))")
     }
 }

@@ -14,7 +14,7 @@ struct Serve: AsyncParsableCommand {
             the API is POST /search, GET /tracks/{id}[/thumbnail|/motion-map], GET /vocabulary, GET /health.
             """)
 
-    @Option(help: "The index: a SQLite file path or a postgres:// URL.")
+    @Option(help: ArgumentHelp(IndexOptions.help))
     var db: String?
 
     @Option(help: "A CityFlow-NL track file to serve without an index.")
@@ -44,32 +44,32 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let backend: any SearchBackend
-        var watcher: Task<Void, Never>?
+        let ranker = try ranking.ranker()
         if let db {
-            let searcher = try await IndexSearcher(index: try await IndexLocation.open(db), ranker: try ranking.ranker())
-            if refreshSeconds > 0 {
-                watcher = Task {
+            try await withIndex(db) { index in
+                let searcher = try await IndexSearcher(index: index, ranker: ranker)
+                let watcher = refreshSeconds > 0 ? Task { [refreshSeconds] in
                     await searcher.watch(every: .milliseconds(Int(refreshSeconds * 1000))) { event in
                         switch event {
                         case let .reloaded(count): printError("sightline: index changed; serving \(count) tracks")
                         case let .failed(reason): printError("sightline: could not check the index for changes: \(reason)")
                         }
                     }
-                }
+                } : nil
+                defer { watcher?.cancel() }
+                try await serve(searcher)
             }
-            backend = searcher
         } else if let tracks {
             let list = try TrackFile.load(from: URL(fileURLWithPath: tracks))
-            backend = MemoryBackend(tracks: list, framesRoot: pixels.framesRoot, appearance: try pixels.appearance(of: list),
-                                    ranker: try ranking.ranker())
+            try await serve(MemoryBackend(tracks: list, framesRoot: pixels.framesRoot, appearance: try pixels.appearance(of: list), ranker: ranker))
         } else {
             throw ValidationError("give exactly one of --db and --tracks")
         }
+    }
+
+    private func serve(_ backend: any SearchBackend) async throws {
         let configuration = ServerConfiguration(host: host, port: port, cacheDirectory: URL(fileURLWithPath: pixels.cache))
-        let server = SightlineServer(backend: backend, configuration: configuration)
-        defer { watcher?.cancel() }
-        try await server.run { port in
+        try await SightlineServer(backend: backend, configuration: configuration).run { port in
             printError("sightline: serving http://\(host):\(port)/")
         }
     }

@@ -29,14 +29,11 @@ struct Trajectories: AsyncParsableCommand {
             return
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            for t in list {
-                let row = TrackRow(id: t.id, camera: t.cameraKey, frames: t.frames.count,
-                                   trajectory: analysis.trajectories[t.id], cameraAtIntersection: analysis.camera(of: t)?.isIntersection ?? false,
-                                   neighbours: (analysis.neighbours[t.id] ?? []).map(\.id))
-                print(String(decoding: try encoder.encode(row), as: UTF8.self))
-            }
+            try printJSONLines(list.map { t in
+                TrackRow(id: t.id, camera: t.cameraKey, frames: t.frames.count,
+                         trajectory: analysis.trajectories[t.id], cameraAtIntersection: analysis.camera(of: t)?.isIntersection ?? false,
+                         neighbours: (analysis.neighbours[t.id] ?? []).map(\.id))
+            })
             return
         }
         print("track                                 camera     frames  turn        deg  still  intersection  neighbours")

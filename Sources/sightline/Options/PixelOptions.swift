@@ -50,6 +50,12 @@ struct PixelOptions: ParsableArguments {
         return images
     }
 
+    /// Names the pixel model and settings, so an index refuses colours from other ones.
+    var modelDescription: String {
+        "\(ColourNamer().settings); samples \(samples); background \(backgroundFrames) frames \(backgroundMethod); "
+            + (describer.colourOnly ? "no type model" : "types efficientnet-\(describer.variant)\(describer.squarePad ? " square-pad" : "")")
+    }
+
     /// Colour, type and embedding of every track (colour only with --colour-only), with progress
     /// on stderr; empty without --frames-root.
     func appearance(of tracks: [Track]) throws -> [String: TrackAppearance] {
@@ -59,18 +65,4 @@ struct PixelOptions: ParsableArguments {
             if done % step == 0 || done == total { printError("pixels: \(done)/\(total) tracks") }
         }
     }
-}
-
-/// Finds one track by id in a track file, with an error naming both.
-func findTrack(_ id: String, in file: String) throws -> (track: Track, all: [Track]) {
-    let all = try TrackFile.load(from: URL(fileURLWithPath: file))
-    guard let track = all.first(where: { $0.id == id }) else {
-        throw ValidationError("\(file): no track with id \(id)")
-    }
-    return (track, all)
-}
-
-/// Every frame of the camera that saw `track`, across the track file.
-func cameraFrames(of track: Track, in all: [Track]) -> [FrameRef] {
-    all.filter { $0.cameraKey == track.cameraKey }.flatMap(\.frames)
 }

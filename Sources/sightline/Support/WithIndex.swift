@@ -1,0 +1,16 @@
+import SightlineIndex
+
+/// Opens the index at `location` (a `--db` value), runs `body` on it and closes it on every path.
+/// When `body` throws, that error is the one rethrown: a failure to close after it is dropped.
+func withIndex<T>(_ location: String, create: Bool = false, _ body: (any VehicleIndex) async throws -> T) async throws -> T {
+    let index = try await IndexLocation.open(location, create: create)
+    let result: T
+    do {
+        result = try await body(index)
+    } catch {
+        try? await index.close()
+        throw error
+    }
+    try await index.close()
+    return result
+}
