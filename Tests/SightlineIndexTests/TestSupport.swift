@@ -44,7 +44,7 @@ enum Fixtures {
 
     /// Deterministic colour and type distributions per track, for the pixel terms.
     static func appearance(of tracks: [Track]) -> [String: TrackAppearance] {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var out: [String: TrackAppearance] = [:]
         for t in tracks {
             var colours: [VehicleColor: Double] = [:]
@@ -56,18 +56,6 @@ enum Fixtures {
         return out
     }
 
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Where each backend's test indexes live.
