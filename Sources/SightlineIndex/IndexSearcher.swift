@@ -86,11 +86,10 @@ public final class IndexSearcher: SearchBackend, @unchecked Sendable {
         return best.map { hit in
             let id = snap.ids[hit.index]
             let scores = snap.termScores(at: hit.index, plan: plan).scores
-            let detail = details[id]
-            let gallery = detail.map { Self.gallery($0, appearance: looks) }
+            let explained = details[id].map { (track: $0.track, gallery: Self.gallery($0, appearance: looks)) }
             let contributions = active.enumerated().map { t, a in
                 Contribution(term: a.term.name, weight: a.weight, score: scores[t],
-                             reason: gallery.map { a.term.reason(profile, detail!.track, in: $0) } ?? "track changed since the search index was loaded")
+                             reason: explained.map { a.term.reason(profile, $0.track, in: $0.gallery) } ?? "track changed since the search index was loaded")
             }
             return SearchHit(track: id, camera: snap.cameraKeys[Int(snap.cameras[hit.index])], total: hit.total, contributions: contributions)
         }
