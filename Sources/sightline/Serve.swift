@@ -50,7 +50,7 @@ struct Serve: AsyncParsableCommand {
             let searcher = try await IndexSearcher(index: try await IndexLocation.open(db), ranker: try ranking.ranker())
             if refreshSeconds > 0 {
                 watcher = Task {
-                    await searcher.watch(every: .milliseconds(Int(refreshSeconds * 1000))) { event in
+                    await searcher.watch(every: .milliseconds(Int(clamping: refreshSeconds * 1000))) { event in
                         switch event {
                         case let .reloaded(count): printError("sightline: index changed; serving \(count) tracks")
                         case let .failed(reason): printError("sightline: could not check the index for changes: \(reason)")
