@@ -90,7 +90,7 @@ public struct ColourNamer: Sendable {
 
     /// Per-channel median of the crop's outer ring.
     func ringMedian(_ crop: RGBImage) -> (Double, Double, Double) {
-        let bx = max(1, Int(Double(crop.width) * ringShare)), by = max(1, Int(Double(crop.height) * ringShare))
+        let bx = max(1, Int(clamping: Double(crop.width) * ringShare)), by = max(1, Int(clamping: Double(crop.height) * ringShare))
         var channels: [[UInt8]] = [[], [], []]
         for y in 0..<crop.height {
             for x in 0..<crop.width where y < by || y >= crop.height - by || x < bx || x >= crop.width - bx {

@@ -51,6 +51,12 @@ public enum TrackFile {
         guard numbers[2] > 0, numbers[3] > 0 else {
             throw .invalidBox(file: file, id: id, index: index, reason: "has non-positive size \(numbers[2]) x \(numbers[3])")
         }
+        for (name, value) in zip(["x", "y"], numbers) where abs(value) > Box.coordinateLimit {
+            throw .invalidBox(file: file, id: id, index: index, reason: "has \(name) = \(value), beyond ±\(Int(Box.coordinateLimit)) pixels")
+        }
+        for (name, value) in zip(["w", "h"], numbers.dropFirst(2)) where value > Box.sizeLimit {
+            throw .invalidBox(file: file, id: id, index: index, reason: "has \(name) = \(value), larger than \(Int(Box.sizeLimit)) pixels")
+        }
         return Box(x: numbers[0], y: numbers[1], w: numbers[2], h: numbers[3])
     }
 }

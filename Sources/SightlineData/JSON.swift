@@ -71,7 +71,7 @@ extension JSON {
         case .null: out += "null"
         case let .bool(b): out += b ? "true" : "false"
         case let .number(n):
-            if n == n.rounded(), abs(n) < 1e15 { out += String(Int64(n)) } else { out += String(n) }
+            if !n.isFinite { out += "null" } else if n == n.rounded(), abs(n) < 1e15 { out += String(Int64(n)) } else { out += String(n) }
         case let .string(s): JSON.writeString(s, to: &out)
         case let .array(items):
             out += "["

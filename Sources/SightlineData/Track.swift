@@ -12,6 +12,13 @@ public struct Box: Sendable, Hashable, Codable {
         self.h = h
     }
 
+    /// The largest |x| and |y| a track file may hold, in pixels: far beyond any camera image
+    /// (tens of thousands of pixels at most), small enough that sums, squares and areas of
+    /// coordinates stay finite.
+    public static let coordinateLimit = 100_000.0
+    /// The largest width and height a track file may hold, in pixels; sizes must also be positive.
+    public static let sizeLimit = 100_000.0
+
     public var centerX: Double { x + w / 2 }
     public var centerY: Double { y + h / 2 }
     public var area: Double { w * h }

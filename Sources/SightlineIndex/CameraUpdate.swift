@@ -23,22 +23,23 @@ struct CameraUpdate: Sendable {
     ///   - removing: ids to delete.
     ///   - touched: the cameras whose membership changes (incoming tracks' cameras and the old cameras of moved or removed tracks).
     static func plan(layout: FeatureLayout, members: [StoredTrack], incoming: [StoredTrack], removing: Set<String>,
-                     touched: Set<String>, threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> CameraUpdate {
+                     touched: Set<String>, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(IndexError) -> CameraUpdate {
         let replaced = Set(incoming.map(\.track.id))
         let remaining = members.filter { !replaced.contains($0.track.id) && !removing.contains($0.track.id) } + incoming
         let byCamera = Dictionary(grouping: remaining, by: \.track.cameraKey)
         var update = CameraUpdate()
-        update.tracks = incoming.map(TrackRow.init)
+        update.tracks = try incoming.map { s throws(IndexError) in try TrackRow(s) }
         update.emptiedCameras = touched.filter { byCamera[$0] == nil }.sorted()
         let groups = touched.compactMap { byCamera[$0] }.map { $0.sorted { $0.ord < $1.ord } }
-        let results = ConcurrentResults<([FeatureRow], CameraRow)>(count: groups.count)
+        let results = ConcurrentResults<Result<([FeatureRow], CameraRow), IndexError>>(count: groups.count)
         let workers = min(max(1, threads), max(1, groups.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for i in stride(from: worker, to: groups.count, by: workers) {
-                results.set(i, features(layout: layout, camera: groups[i]))
+                results.set(i, Result { () throws(IndexError) in try features(layout: layout, camera: groups[i]) })
             }
         }
-        for (rows, camera) in results.values {
+        for result in results.values {
+            let (rows, camera) = try result.get()
             update.features += rows
             update.cameras.append(camera)
         }
@@ -46,7 +47,7 @@ struct CameraUpdate: Sendable {
     }
 
     /// Features of every track of one camera.
-    static func features(layout: FeatureLayout, camera members: [StoredTrack]) -> ([FeatureRow], CameraRow) {
+    static func features(layout: FeatureLayout, camera members: [StoredTrack]) throws(IndexError) -> ([FeatureRow], CameraRow) {
         let tracks = members.map(\.track)
         var appearance: [String: TrackAppearance] = [:]
         for m in members { if let a = m.appearance { appearance[m.track.id] = a } }
@@ -54,20 +55,20 @@ struct CameraUpdate: Sendable {
         let key = tracks[0].cameraKey
         // TrackAnalysis holds a context for every camera of its tracks.
         let context = gallery.analysis.cameras[key]!
-        let rows = members.map { m in
+        let rows = try members.map { m throws(IndexError) in
             let id = m.track.id
             var trajectory = gallery.analysis.trajectories[id]
             trajectory?.speedProfile = []
             return FeatureRow(
                 id: id,
                 vector: TrackCodec.encodeVector(layout.features(of: m.track, in: gallery)),
-                trajectory: trajectory.map(RecordJSON.encode) ?? "null",
-                neighbours: RecordJSON.encode(gallery.analysis.neighbours[id] ?? []),
+                trajectory: try trajectory.map { t throws(IndexError) in try RecordJSON.encode(t) } ?? "null",
+                neighbours: try RecordJSON.encode(gallery.analysis.neighbours[id] ?? []),
                 sizeRatio: gallery.analysis.sizeRatio[id] ?? 1,
                 colour: m.appearance?.colours.mostLikely?.rawValue,
                 type: m.appearance?.types.mostLikely?.rawValue)
         }
-        return (rows, CameraRow(key: key, tracks: tracks.count, context: RecordJSON.encode(context)))
+        return (rows, CameraRow(key: key, tracks: tracks.count, context: try RecordJSON.encode(context)))
     }
 
     /// Splits incoming tracks into transactions of about `size` tracks, never splitting a camera.

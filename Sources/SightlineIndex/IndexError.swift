@@ -4,6 +4,8 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
     case versionMismatch(index: String, what: String, stored: String, current: String)
     /// A stored record could not be decoded.
     case corrupt(String)
+    /// A record could not be encoded for storing: which kind of record, and why.
+    case unencodable(record: String, detail: String)
     /// A stored value is missing or not of its column's type: which row of which table, and what is wrong.
     case malformed(table: String, key: String, column: String, detail: String)
     /// The database could not be opened, read or written.
@@ -21,6 +23,7 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "(rm the SQLite file, or DROP the PostgreSQL tables with `sightline index drop --db ...`) "
                 + "and run `sightline index add --db \(index) --tracks ...` again for every track file."
         case let .corrupt(detail): "index record is corrupt: \(detail)"
+        case let .unencodable(record, detail): "cannot store a \(record) record: \(detail)"
         case let .malformed(table, key, column, detail): "index record is corrupt: \(table) '\(key)', column \(column) \(detail)"
         case let .database(index, detail): "\(index): \(detail)"
         case let .badLocation(text): "'\(text)' is neither a SQLite file path nor a postgres:// URL"

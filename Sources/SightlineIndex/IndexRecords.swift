@@ -26,7 +26,7 @@ struct TrackRow: Sendable {
     var otherViews: String
     var appearance: String?
 
-    init(_ s: StoredTrack) {
+    init(_ s: StoredTrack) throws(IndexError) {
         id = s.track.id
         ord = s.ord
         camera = s.track.cameraKey
@@ -34,9 +34,9 @@ struct TrackRow: Sendable {
         frameCount = s.track.frames.count
         frames = TrackCodec.encodeFrames(s.track.frames)
         boxes = TrackCodec.encodeBoxes(s.track.boxes)
-        nl = RecordJSON.encode(s.track.nl)
-        otherViews = RecordJSON.encode(s.track.otherViews)
-        appearance = s.appearance.map(RecordJSON.encode)
+        nl = try RecordJSON.encode(s.track.nl)
+        otherViews = try RecordJSON.encode(s.track.otherViews)
+        appearance = try s.appearance.map { a throws(IndexError) in try RecordJSON.encode(a) }
     }
 
     init(id: String, ord: Int64, camera: String, framesRoot: String?, frameCount: Int, frames: Data, boxes: Data,
@@ -150,16 +150,22 @@ public struct AddOptions: Sendable {
     }
 }
 
+/// The JSON text of stored records. Non-finite numbers, which plain JSON cannot hold, are
+/// written as the strings "inf", "-inf" and "nan" and read back as numbers.
 enum RecordJSON {
-    static func encode<T: Encodable>(_ value: T) -> String {
+    static func encode<T: Encodable>(_ value: T) throws(IndexError) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        // Only plain values are encoded; a failure is a programming error.
-        return String(decoding: try! encoder.encode(value), as: UTF8.self)
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do { return String(decoding: try encoder.encode(value), as: UTF8.self) } catch {
+            throw .unencodable(record: "\(T.self)", detail: "\(error)")
+        }
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        do { return try JSONDecoder().decode(type, from: Data(text.utf8)) } catch {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do { return try decoder.decode(type, from: Data(text.utf8)) } catch {
             throw IndexError.corrupt("\(T.self): \(error)")
         }
     }

@@ -1,3 +1,5 @@
+import SightlineData
+
 /// One-line readable forms of parses and votes, for explanations and the `parse` command.
 extension VehiclePhrase {
     /// "dark red large truck(box)", or the head noun when nothing is typed.
@@ -68,7 +70,7 @@ extension VotedQuery {
 extension String {
     /// Two decimals without Foundation.
     init(format2 value: Double) {
-        let hundredths = Int((value * 100).rounded())
+        let hundredths = Int(clamping: (value * 100).rounded())
         let fraction = hundredths % 100
         self = "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }

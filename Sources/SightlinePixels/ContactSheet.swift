@@ -1,3 +1,5 @@
+import SightlineData
+
 /// A grid of labelled thumbnails, for looking at many vehicles and their predicted labels at once.
 public struct ContactSheet: Sendable {
     /// One cell: an image shrunk to fit the cell and up to a few lines of text under it.
@@ -36,7 +38,7 @@ public struct ContactSheet: Sendable {
         for (n, tile) in tiles.enumerated() {
             let left = margin + (n % columns) * cellWidth, top = margin + (n / columns) * cellHeight
             let scale = min(Double(cell) / Double(max(tile.image.width, 1)), Double(cell) / Double(max(tile.image.height, 1)))
-            let w = max(1, Int((Double(tile.image.width) * scale).rounded())), h = max(1, Int((Double(tile.image.height) * scale).rounded()))
+            let w = max(1, Int(clamping: (Double(tile.image.width) * scale).rounded())), h = max(1, Int(clamping: (Double(tile.image.height) * scale).rounded()))
             let thumb = scale < 1 ? tile.image.resizedArea(width: w, height: h) : tile.image.resizedBilinear(width: w, height: h)
             sheet.paste(thumb, x: left + (cell - w) / 2, y: top + (cell - h) / 2)
             for (i, line) in tile.lines.enumerated() {

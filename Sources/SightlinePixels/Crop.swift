@@ -1,3 +1,5 @@
+import SightlineData
+
 /// A rectangle of whole pixels; it may reach outside an image (then `RGBImage.cropped` pads).
 public struct PixelRect: Sendable, Hashable {
     public var x: Int
@@ -43,8 +45,8 @@ public struct CropOptions: Sendable, Equatable {
         var cw = w * enlarge, ch = h * enlarge
         if squarePad { cw = max(cw, ch); ch = cw }
         let cx = x + w / 2, cy = y + h / 2
-        let r = PixelRect(x: Int((cx - cw / 2).rounded()), y: Int((cy - ch / 2).rounded()),
-                          width: max(1, Int(cw.rounded())), height: max(1, Int(ch.rounded())))
+        let r = PixelRect(x: Int(clamping: (cx - cw / 2).rounded()), y: Int(clamping: (cy - ch / 2).rounded()),
+                          width: max(1, Int(clamping: cw.rounded())), height: max(1, Int(clamping: ch.rounded())))
         if squarePad { return r.clipped(width: frameWidth, height: frameHeight) == nil ? nil : r }
         return r.clipped(width: frameWidth, height: frameHeight)
     }

@@ -1,5 +1,6 @@
 import CPNG
 import Foundation
+import SightlineData
 
 /// Why an image could not be written.
 public enum ImageEncodingError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -37,16 +38,14 @@ extension RGBImage {
         return Array(out.prefix(size))
     }
 
-    /// Writes a PNG file atomically (temporary file, then rename).
+    /// Writes a PNG file through `AtomicFile` (temporary file, then rename; symlinks followed,
+    /// read-only files refused, devices and FIFOs written straight through).
     public func writePNG(to path: String) throws(ImageEncodingError) {
         let bytes = try pngData(path: path)
-        let temp = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
-        guard FileManager.default.createFile(atPath: temp, contents: Data(bytes)) else {
-            throw .unwritable(path: path, reason: "cannot create \(temp)")
-        }
-        guard rename(temp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temp)
+        do {
+            try AtomicFile.write(Data(bytes), to: URL(fileURLWithPath: path))
+        } catch {
+            guard case let .unwritable(_, reason) = error else { throw .unwritable(path: path, reason: error.description) }
             throw .unwritable(path: path, reason: reason)
         }
     }

@@ -38,8 +38,8 @@ extension Neighbour {
                     var across = 0.0
                     for (frame, box) in zip(target.frames.map(\.frame), target.boxes) {
                         guard let o = boxesByFrame[j][frame] else { continue }
-                        let dx = (o.centerX - box.centerX) / box.h
-                        let dy = (o.centerY - box.centerY) / box.h
+                        let dx = (o.centerX - box.centerX) / max(box.h, 1)
+                        let dy = (o.centerY - box.centerY) / max(box.h, 1)
                         along += dx * hx + dy * hy
                         across += abs(-dx * hy + dy * hx)
                         shared += 1

@@ -7,7 +7,8 @@ public struct TrackAnalysis: Sendable {
     public var cameras: [String: CameraContext]
     public var neighbours: [String: [Neighbour]]
     /// Each track's typical box area over the median of its camera's tracks (perspective-blind:
-    /// a coarse hint that a vehicle is big, like a truck or bus, or small).
+    /// a coarse hint that a vehicle is big, like a truck or bus, or small). Areas under one
+    /// square pixel count as one, so that sub-pixel boxes cannot make the ratio infinite.
     public var sizeRatio: [String: Double]
 
     public init(tracks: [Track], options: TrajectoryOptions = .init()) {
@@ -26,7 +27,7 @@ public struct TrackAnalysis: Sendable {
     }
 
     static func sizeRatios(of tracks: [Track]) -> [String: Double] {
-        let typical = Dictionary(uniqueKeysWithValues: tracks.map { t in (t.id, median(t.boxes.map(\.area))) })
+        let typical = Dictionary(uniqueKeysWithValues: tracks.map { t in (t.id, median(t.boxes.map { max($0.area, 1) })) })
         var out: [String: Double] = [:]
         for group in Dictionary(grouping: tracks, by: \.cameraKey).values {
             let cameraMedian = median(group.compactMap { typical[$0.id] })

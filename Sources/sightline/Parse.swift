@@ -70,8 +70,8 @@ struct Parse: AsyncParsableCommand {
         func classes(_ counts: [String: Int]) -> String {
             Agreement.allCases.map { "\($0.rawValue) \(counts[$0.rawValue] ?? 0)" }.joined(separator: ", ")
         }
-        let colorAgree = Int((c.colorAgreeShare * Double(c.tracks)).rounded())
-        let typeAgree = Int((c.typeAgreeShare * Double(c.tracks)).rounded())
+        let colorAgree = Int(clamping: (c.colorAgreeShare * Double(c.tracks)).rounded())
+        let typeAgree = Int(clamping: (c.typeAgreeShare * Double(c.tracks)).rounded())
         return """
         descriptions \(c.descriptions), tracks \(c.tracks)
         with a colour      \(pct(c.withColor, c.descriptions))

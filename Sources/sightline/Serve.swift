@@ -49,7 +49,7 @@ struct Serve: AsyncParsableCommand {
             try await withIndex(db) { index in
                 let searcher = try await IndexSearcher(index: index, ranker: ranker)
                 let watcher = refreshSeconds > 0 ? Task { [refreshSeconds] in
-                    await searcher.watch(every: .milliseconds(Int(refreshSeconds * 1000))) { event in
+                    await searcher.watch(every: .milliseconds(Int(clamping: refreshSeconds * 1000))) { event in
                         switch event {
                         case let .reloaded(count): printError("sightline: index changed; serving \(count) tracks")
                         case let .failed(reason): printError("sightline: could not check the index for changes: \(reason)")

@@ -42,7 +42,7 @@ extension IndexSession {
             touched.formUnion(moved)
         }
         let members = try await members(of: touched)
-        let update = CameraUpdate.plan(layout: layout, members: members, incoming: incoming, removing: [], touched: touched)
+        let update = try CameraUpdate.plan(layout: layout, members: members, incoming: incoming, removing: [], touched: touched)
         try await write(update, deleting: [])
         return AddReport(added: batch.count - existing.count, updated: existing.count, recomputed: update.features.count, cameras: update.cameras.count)
     }
@@ -58,7 +58,7 @@ extension IndexSession {
         try await lock(IndexLock.cameras(touched))
         let found = try await rows(in: ids, { "SELECT id FROM track WHERE id IN \(list: $0)" }).map { try $0.record(in: "track", key: "id").text("id") }
         let members = try await members(of: touched)
-        let update = CameraUpdate.plan(layout: layout, members: members, incoming: [], removing: Set(found), touched: touched)
+        let update = try CameraUpdate.plan(layout: layout, members: members, incoming: [], removing: Set(found), touched: touched)
         try await write(update, deleting: found)
         return found.count
     }

@@ -31,6 +31,6 @@ public struct LocationTerm: ScoreTerm {
         let where_ = camera?.isIntersection == true
             ? "camera \(track.cameraKey) is at an intersection (\(camera?.stoppingTracks ?? 0) tracks stop there)"
             : "camera \(track.cameraKey) shows no waiting vehicles"
-        return q > 0 ? "\(Int((q * 100).rounded()))% of descriptions say intersection; \(where_)" : "no description says intersection; \(where_)"
+        return q > 0 ? "\(Int(clamping: (q * 100).rounded()))% of descriptions say intersection; \(where_)" : "no description says intersection; \(where_)"
     }
 }

@@ -41,6 +41,6 @@ public struct MotionTerm: ScoreTerm {
         let said = [Motion.straight, .leftTurn, .rightTurn].filter { query.motions[$0] > 0 }.map(\.rawValue)
         guard let t = gallery.analysis.trajectories[track.id] else { return "no trajectory" }
         let asked = said.isEmpty ? "query names no turn" : "query: \(said.joined(separator: "/"))"
-        return "\(asked); path \(t.turn.rawValue) (\(Int(t.headingChange.rounded())) deg)"
+        return "\(asked); path \(t.turn.rawValue) (\(Int(clamping: t.headingChange.rounded())) deg)"
     }
 }

@@ -1,3 +1,5 @@
+import SightlineData
+
 /// Partial credit between names of one vocabulary (colours, body types) that people and cameras
 /// confuse: 1 for the same name, the table's value for a near pair, 0 otherwise.
 public struct NameSimilarity<Name: Hashable & CaseIterable & RawRepresentable<String> & Sendable>: Sendable {
@@ -28,7 +30,7 @@ public struct NameSimilarity<Name: Hashable & CaseIterable & RawRepresentable<St
     static func reason(asked: Name?, otherwise: String, seen: [Name: Double]?) -> String {
         let asked = asked?.rawValue ?? otherwise
         guard let seen, !seen.isEmpty else { return "query: \(asked); no pixels" }
-        let top = seen.sorted { $0.value > $1.value }.prefix(2).map { "\($0.key.rawValue) \(Int(($0.value * 100).rounded()))%" }
+        let top = seen.sorted { $0.value > $1.value }.prefix(2).map { "\($0.key.rawValue) \(Int(clamping: ($0.value * 100).rounded()))%" }
         return "query: \(asked); pixels: \(top.joined(separator: ", "))"
     }
 }

@@ -81,7 +81,7 @@ actor TrackImageRenderer {
         let crop = frame.cropped(rect)
         let scale = min(1, Double(thumbnailSide) / Double(max(crop.width, crop.height)))
         let small = scale < 1
-            ? crop.resizedArea(width: max(1, Int((Double(crop.width) * scale).rounded())), height: max(1, Int((Double(crop.height) * scale).rounded())))
+            ? crop.resizedArea(width: max(1, Int(clamping: (Double(crop.width) * scale).rounded())), height: max(1, Int(clamping: (Double(crop.height) * scale).rounded())))
             : crop
         return try small.pngData()
     }
@@ -93,7 +93,7 @@ actor TrackImageRenderer {
         }
         let map = try images.motionMap(of: track, background: background)
         let scale = min(1, Double(motionMapWidth) / Double(map.width))
-        let small = scale < 1 ? map.resizedArea(width: motionMapWidth, height: max(1, Int((Double(map.height) * scale).rounded()))) : map
+        let small = scale < 1 ? map.resizedArea(width: motionMapWidth, height: max(1, Int(clamping: (Double(map.height) * scale).rounded()))) : map
         return try small.pngData()
     }
 }
