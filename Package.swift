@@ -25,6 +25,11 @@ let package = Package(
         .target(name: "SightlineLanguage", dependencies: ["SightlineData"]),
         // tracks: trajectory motion, camera context, neighbours
         .target(name: "SightlineTracks", dependencies: ["SightlineData"]),
+        // pixels: image decoding, crops, resizing, a track's frames, backgrounds, motion maps
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .target(name: "SightlinePixels", dependencies: ["SightlineData", "CTurboJPEG", "CPNG"],
+                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
         // engine: tensors, BLAS ops, weight loaders, MiniLM, EfficientNet-Lite
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // weight files: parsers of untrusted safetensors and torch checkpoints, compiled with runtime checks
@@ -41,11 +46,6 @@ let package = Package(
                 resources: [.copy("Resources/imagenet-classes.txt")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
-        // pixels: image decoding, crops, resizing, a track's frames, backgrounds, motion maps
-        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
-        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        .target(name: "SightlinePixels", dependencies: ["SightlineData", "CTurboJPEG", "CPNG"],
-                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
         // appearance: colour, type and embeddings of vehicles from pixels
         .target(name: "SightlineAppearance", dependencies: ["SightlineData", "SightlinePixels", "SightlineEngine"]),
         // ranking: score terms and their registry, fusion, explanations, the feature layout
