@@ -41,6 +41,7 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "SightlineEngine", dependencies: ["COpenBLAS", "SightlineEngineAVX512", "SightlineWeightFiles",
+                                                        .product(name: "Algorithms", package: "swift-algorithms"),
                                                         .product(name: "Crypto", package: "swift-crypto")],
                 exclude: ["AVX512"],
                 resources: [.copy("Resources/imagenet-classes.txt")],
@@ -71,6 +72,7 @@ let package = Package(
         .executableTarget(name: "sightline", dependencies: [
             "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineEngine", "SightlinePixels",
             "SightlineAppearance", "SightlineRanking", "SightlineSearch", "SightlineIndex", "SightlineServer",
+            .product(name: "Algorithms", package: "swift-algorithms"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SightlineDataTests", dependencies: ["SightlineData", "SightlineTestSupport"]),

@@ -1,3 +1,5 @@
+import Algorithms
+
 /// Sentence embeddings from all-MiniLM-L6-v2: tokenise, batch by length, encode, mean-pool, normalise.
 public struct TextEncoder: Sendable {
     public let tokenizer: WordPieceTokenizer
@@ -15,8 +17,7 @@ public struct TextEncoder: Sendable {
         let tokens = texts.map(tokenizer.encode)
         let order = tokens.indices.sorted { tokens[$0].count < tokens[$1].count }
         let results = ResultSlots<[Float]>(count: texts.count)
-        for start in stride(from: 0, to: order.count, by: max(1, batchSize)) {
-            let batch = Array(order[start..<min(start + max(1, batchSize), order.count)])
+        for batch in order.chunks(ofCount: max(1, batchSize)).map(Array.init) {
             let workers = min(threads.threads, batch.count)
             BLAS.setThreads(1)
             if workers < threads.threads {

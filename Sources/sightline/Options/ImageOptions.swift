@@ -1,3 +1,4 @@
+import Algorithms
 import ArgumentParser
 import SightlineEngine
 
@@ -21,8 +22,7 @@ struct ImageOptions: ParsableArguments {
         let model = try EfficientNetLite(store: engine.store, variant: variant)
         let chunk = 16 * engine.threadConfig.threads
         var embeddings: [(file: String, embedding: ImageEmbedding)] = []
-        for start in stride(from: 0, to: files.count, by: chunk) {
-            let names = Array(files[start..<min(start + chunk, files.count)])
+        for names in files.chunks(ofCount: chunk).map(Array.init) {
             embeddings += zip(names, model(try ImageInput.load(names, for: model), threads: engine.threadConfig)).map { ($0, $1) }
         }
         return embeddings
