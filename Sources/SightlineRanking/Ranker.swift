@@ -37,20 +37,35 @@ public struct Ranker: Sendable {
         self.understanding = understanding
     }
 
+    /// The terms with a non-zero weight, in ranking order.
+    public var activeTerms: [any ScoreTerm] { terms.filter { weights[$0.name] != 0 } }
+
+    /// Every track's feature vectors for the active terms, computed once so that ranking many
+    /// queries over one gallery reads them instead of recomputing them per query.
+    public func features(of gallery: Gallery) -> GalleryFeatures {
+        let active = activeTerms
+        return GalleryFeatures(terms: active.map(\.name),
+                               vectors: active.map { term in gallery.tracks.map { term.trackFeatures($0, in: gallery) } })
+    }
+
     /// Ranks the whole gallery for one query, best first. Ties keep gallery order, so the
-    /// result is deterministic.
-    public func rank(_ query: QueryRecord, in gallery: Gallery, explain: Bool = false) -> [ScoredTrack] {
+    /// result is deterministic. `features` (from `features(of:)` on the same gallery) saves
+    /// computing the track side again.
+    public func rank(_ query: QueryRecord, in gallery: Gallery, features: GalleryFeatures? = nil, explain: Bool = false) -> [ScoredTrack] {
         let profile = understanding.profile(of: query.nl)
-        let active = terms.filter { weights[$0.name] != 0 }.map { (term: $0, query: $0.queryVector(profile)) }
+        let active = activeTerms
+        let table = features.flatMap { $0.terms == active.map(\.name) && $0.vectors.allSatisfy { $0.count == gallery.tracks.count } ? $0 : nil }
+            ?? self.features(of: gallery)
+        let queries = active.map { $0.queryVector(profile) }
+        let weights = active.map { self.weights[$0.name] }
         var scored: [(index: Int, item: ScoredTrack)] = gallery.tracks.enumerated().map { i, track in
             var total = 0.0
             var parts: [Contribution] = []
-            for (term, query) in active {
-                let w = weights[term.name]
-                let s = dot(query, term.trackFeatures(track, in: gallery))
-                total += w * s
+            for t in active.indices {
+                let s = dot(queries[t], table.vectors[t][i])
+                total += weights[t] * s
                 if explain {
-                    parts.append(Contribution(term: term.name, weight: w, score: s, reason: term.reason(profile, track, in: gallery)))
+                    parts.append(Contribution(term: active[t].name, weight: weights[t], score: s, reason: active[t].reason(profile, track, in: gallery)))
                 }
             }
             return (i, ScoredTrack(track: track.id, total: total, contributions: parts))
@@ -61,6 +76,15 @@ public struct Ranker: Sendable {
 
     /// Ranks the gallery for every query: the AI City submission.
     public func submission(for queries: [QueryRecord], in gallery: Gallery) -> Submission {
-        Submission(rankings: queries.map { q in (q.id, rank(q, in: gallery).map(\.track)) })
+        let table = features(of: gallery)
+        return Submission(rankings: queries.map { q in (q.id, rank(q, in: gallery, features: table).map(\.track)) })
     }
+}
+
+/// Each active term's feature vector of every gallery track (`vectors[term][track]`), as
+/// `Ranker.features(of:)` computes them.
+public struct GalleryFeatures: Sendable {
+    /// The term names the vectors belong to, in ranking order.
+    public let terms: [String]
+    public let vectors: [[[Double]]]
 }

@@ -11,6 +11,7 @@ public struct MemoryBackend: SearchBackend {
     public let frameRoot: String?
     private let indexByID: [String: Int]
     private let framesByCamera: [String: [FrameRef]]
+    private let features: GalleryFeatures
 
     public init(tracks: [Track], framesRoot: String? = nil, appearance: [String: TrackAppearance] = [:], ranker: Ranker = Ranker()) {
         gallery = Gallery(tracks: tracks, appearance: appearance)
@@ -18,12 +19,13 @@ public struct MemoryBackend: SearchBackend {
         frameRoot = framesRoot
         indexByID = Dictionary(tracks.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         framesByCamera = Dictionary(grouping: tracks, by: \.cameraKey).mapValues { $0.flatMap(\.frames) }
+        features = ranker.features(of: gallery)
     }
 
     public func search(_ request: SearchRequest) async throws -> [SearchHit] {
         let query = QueryRecord(id: "search", nl: request.descriptions)
         var hits: [SearchHit] = []
-        for scored in ranker.rank(query, in: gallery, explain: true) {
+        for scored in ranker.rank(query, in: gallery, features: features, explain: true) {
             guard let index = indexByID[scored.track] else { continue }
             let track = gallery.tracks[index]
             let appearance = gallery.appearance[track.id]

@@ -42,8 +42,9 @@ struct Rank: AsyncParsableCommand {
         let start = clock.now
         var rankings: [(query: String, tracks: [String])] = []
         var explanations: [(String, [ScoredTrack])] = []
+        let features = ranker.features(of: gallery)
         for q in queryRecords {
-            let scored = ranker.rank(q, in: gallery, explain: explain != nil)
+            let scored = ranker.rank(q, in: gallery, features: features, explain: explain != nil)
             rankings.append((q.id, scored.map(\.track)))
             if explain != nil { explanations.append((q.id, Array(scored.prefix(explainTop)))) }
         }
