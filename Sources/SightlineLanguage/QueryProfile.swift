@@ -27,7 +27,7 @@ public struct Vote<Value: Hashable & Sendable & Comparable & Codable & CodingKey
 }
 
 /// Another vehicle named in a description and how it relates to the target.
-public struct RelationMention: Sendable, Equatable, Codable, Hashable {
+public struct RelationMention: Sendable, Equatable, Codable, Hashable, Comparable {
     public var kind: RelationKind
     public var color: VehicleColor?
     public var type: BodyType?
@@ -36,6 +36,11 @@ public struct RelationMention: Sendable, Equatable, Codable, Hashable {
         self.kind = kind
         self.color = color
         self.type = type
+    }
+
+    /// By kind, then colour, then type (absent first), so sums over mentions run in a fixed order.
+    public static func < (a: Self, b: Self) -> Bool {
+        (a.kind.rawValue, a.color?.rawValue ?? "", a.type?.rawValue ?? "") < (b.kind.rawValue, b.color?.rawValue ?? "", b.type?.rawValue ?? "")
     }
 }
 

@@ -38,7 +38,7 @@ public struct RelationLookTerm: ScoreTerm {
     /// Each mention's share, split evenly over the attributes it names.
     func mentionWeights(_ query: QueryProfile) -> (colours: [VehicleColor: Double], types: [BodyType: Double]) {
         var colours: [VehicleColor: Double] = [:], types: [BodyType: Double] = [:]
-        for (mention, share) in query.relations.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+        for (mention, share) in query.relations.sorted(by: { $0.key < $1.key }) {
             let named = (mention.color == nil ? 0 : 1) + (mention.type == nil ? 0 : 1)
             guard named > 0 else { continue }
             if let c = mention.color { colours[c, default: 0] += share / Double(named) }
