@@ -1,151 +1,304 @@
+import Foundation
 import SightlineData
 import SightlinePixels
 
 /// Names the paint colour of a vehicle crop as a distribution over `VehicleColor`.
 ///
-/// Design: (1) the road around the vehicle is grey, so the crop's outer ring (or the camera
-/// background behind the box, when known) estimates the colour cast, which is divided out
-/// (white balance); (2) pixels that look like that surrounding are background and dropped;
-/// (3) the rest vote for the nearest colour name in HSV, weighted towards the box centre where
-/// the body is; dark pixels (windows, tyres, shadows) vote for black at reduced weight, since
-/// every vehicle has some, and saturated pixels at increased weight. A vehicle that waited long
-/// enough to be part of the camera's mean background matches it; when the background would mask
-/// most of the crop, the crop's own ring is used instead.
+/// Design, in CIE L*a*b*: (1) the camera's cast is divided out (von Kries, in linear light)
+/// using the road around the vehicle, which is grey: the camera background behind the box when
+/// known, else the crop's outer ring; (2) the painted surface is what remains of the box's
+/// central region once the background (ΔE below `backgroundDistance`) and the cast shadow under
+/// the vehicle (a darker, equally neutral copy of the road in the lowest part) are dropped;
+/// (3) paint with a hue shows as a share of pixels with chroma above `chromaThreshold`, named
+/// by hue angle; otherwise black, grey, silver and white are told apart by lightness relative
+/// to the scene (`ColourEvidence`), with thresholds fitted on labelled crops (`ColourThresholds`).
+/// Windows are not masked: on the labelled crops masking dark or bright low-chroma pixels in
+/// the upper part removed more black and white paint than glass.
 public struct ColourNamer: Sendable {
     /// Share of the crop's width and height taken as the surrounding ring.
     public var ringShare = 0.08
-    /// RGB distance (0...441) under which a pixel counts as background.
-    public var backgroundDistance = 40.0
-    /// Weight of a dark pixel's vote for black.
-    public var darkWeight = 0.8
-    /// Weight of a saturated pixel's vote: grey paint yields few saturated pixels, so those
-    /// that appear say more than a grey one does.
-    public var chromaticWeight = 2.0
-    /// Share of the crop that may match the camera background before the background is taken
-    /// to show the vehicle itself and the ring is used instead.
-    public var maxBackgroundShare = 0.6
+    /// ΔE (CIE76) under which a pixel counts as background.
+    public var backgroundDistance = 12.0
+    /// Chroma above which a pixel has a hue.
+    public var chromaThreshold = 20.0
+    /// Share of the central region that must survive the camera background's mask; below it the
+    /// vehicle is taken to be part of the background (it waited) and the crop's ring is used.
+    public var minBodyShare = 0.25
+    /// How the evidence becomes names.
+    public var thresholds = ColourThresholds.standard
 
     public init() {}
 
     /// The method and its settings in words, recorded by an index so that it refuses colours
     /// named another way; change it with any change to how colours are named.
     public var settings: String {
-        "colour-namer 2 ring \(ringShare) background-distance \(backgroundDistance) dark \(darkWeight) "
-            + "chromatic \(chromaticWeight) max-background \(maxBackgroundShare), tracks weighted by sqrt crop area"
+        "colour-namer 3 lab ring \(ringShare) background-distance \(backgroundDistance) chroma \(chromaThreshold) "
+            + "min-body \(minBodyShare) \(thresholds.settings), tracks weighted by sqrt crop area"
     }
 
     /// The colour distribution of `crop`. `background`, when given, is the same rectangle of the
     /// camera's background image.
     public func distribution(of crop: RGBImage, background: RGBImage? = nil) -> [VehicleColor: Double] {
-        guard crop.width > 0, crop.height > 0 else { return [:] }
-        let reference = background.flatMap { $0.width == crop.width && $0.height == crop.height ? $0 : nil }
-        let cast = whiteBalance(crop: crop, background: reference)
-        let ringBackground = reference == nil ? ringMedian(crop) : nil
-        var votes: [VehicleColor: Double] = [:]
-        var masked = 0.0, considered = 0.0
-        let w = crop.width, h = crop.height
-        crop.pixels.withUnsafeBufferPointer { p in
-            for y in 0..<h {
-                let dy = (Double(y) + 0.5) / Double(h) - 0.5
-                for x in 0..<w {
-                    let dx = (Double(x) + 0.5) / Double(w) - 0.5
-                    let centrality = max(0, 1 - 2.2 * (dx * dx + dy * dy).squareRoot())
-                    guard centrality > 0 else { continue }
-                    let i = (y * w + x) * 3
-                    let r = Double(p[i]), g = Double(p[i + 1]), b = Double(p[i + 2])
-                    let bg: (Double, Double, Double)? = reference.map { ref in
-                        (Double(ref.pixels[i]), Double(ref.pixels[i + 1]), Double(ref.pixels[i + 2]))
-                    } ?? ringBackground
-                    considered += centrality
-                    if let bg, Self.distance((r, g, b), bg) < backgroundDistance {
-                        masked += centrality
-                        continue
-                    }
-                    let colour = Self.name(r: r * cast.0, g: g * cast.1, b: b * cast.2)
-                    let weight = switch colour {
-                    case .black: darkWeight
-                    case .white, .silver, .gray: 1.0
-                    default: chromaticWeight
-                    }
-                    votes[colour, default: 0] += centrality * weight
-                }
-            }
-        }
-        if reference != nil, considered > 0, masked / considered > maxBackgroundShare {
-            return distribution(of: crop)
-        }
-        let total = votes.values.reduce(0, +)
-        guard total > 0 else { return [:] }
-        return votes.mapValues { $0 / total }
+        evidence(of: crop, background: background).map(thresholds.distribution) ?? [:]
     }
 
-    /// Per-channel gains that make the surrounding neutral grey, limited to ±30 %.
-    func whiteBalance(crop: RGBImage, background: RGBImage?) -> (Double, Double, Double) {
-        let m = background.map(Self.meanColour) ?? ringMedian(crop)
+    /// What the painted surface of `crop` shows; nil when nothing of it is left to name.
+    public func evidence(of crop: RGBImage, background: RGBImage? = nil) -> ColourEvidence? {
+        guard crop.width > 0, crop.height > 0 else { return nil }
+        if let background, background.width == crop.width, background.height == crop.height,
+           let e = evidence(of: crop, reference: .image(background), requiredShare: minBodyShare) {
+            return e
+        }
+        return evidence(of: crop, reference: .ring, requiredShare: 0)
+    }
+
+    private enum Reference { case ring, image(RGBImage) }
+
+    private func evidence(of crop: RGBImage, reference: Reference, requiredShare: Double) -> ColourEvidence? {
+        let w = crop.width, h = crop.height
+        let gains: (Double, Double, Double)
+        let sceneLab: [CIELab]
+        let sceneLightness: Double
+        switch reference {
+        case .ring:
+            let ring = ringPixels(crop)
+            gains = Self.whiteBalance(ring)
+            let labs = ring.map { Self.lab($0, gains) }
+            let median = Self.median(labs)
+            sceneLab = [median]
+            sceneLightness = median.L
+        case let .image(background):
+            let all = Self.pixels(of: background)
+            gains = Self.whiteBalance(all)
+            sceneLab = all.map { Self.lab($0, gains) }
+            sceneLightness = Self.median(sceneLab).L
+        }
+        guard sceneLightness > 1 else { return nil }
+        var kept: [CIELab] = []
+        var region = 0
+        for y in 0..<h {
+            let fy = (Double(y) + 0.5) / Double(h)
+            guard fy > 0.15, fy < 0.9 else { continue }
+            for x in 0..<w {
+                let fx = (Double(x) + 0.5) / Double(w)
+                guard fx > 0.1, fx < 0.9 else { continue }
+                region += 1
+                let i = y * w + x
+                let p = Self.lab((crop.pixels[3 * i], crop.pixels[3 * i + 1], crop.pixels[3 * i + 2]), gains)
+                let ref = sceneLab.count == 1 ? sceneLab[0] : sceneLab[i]
+                if p.distance(to: ref) < backgroundDistance { continue }
+                if fy > 0.7, Self.isShadow(p, of: ref) { continue }
+                kept.append(p)
+            }
+        }
+        guard !kept.isEmpty, Double(kept.count) >= requiredShare * Double(region) else { return nil }
+        var hues: [VehicleColor: Double] = [:]
+        var chromatic = 0, dark = 0, bright = 0
+        for p in kept {
+            if p.L < 0.4 * sceneLightness { dark += 1 }
+            if p.L > sceneLightness + 18 { bright += 1 }
+            if p.chroma > chromaThreshold {
+                chromatic += 1
+                hues[Self.hueName(p), default: 0] += 1
+            }
+        }
+        let n = Double(kept.count)
+        let lightness = kept.map(\.L).sorted()[kept.count / 2]
+        return ColourEvidence(chromaticShare: Double(chromatic) / n, darkness: Double(dark - bright) / n,
+                              relativeLightness: lightness / sceneLightness, hues: hues.mapValues { $0 / Double(max(chromatic, 1)) })
+    }
+
+    /// A road pixel in the vehicle's shadow: as neutral as the road, darker but not black.
+    static func isShadow(_ p: CIELab, of road: CIELab) -> Bool {
+        let da = p.a - road.a, db = p.b - road.b
+        return (da * da + db * db).squareRoot() < 8 && p.L > 0.3 * road.L && p.L < 0.85 * road.L
+    }
+
+    /// The colour name of a pixel whose chroma is above the threshold, by hue angle (and
+    /// lightness, which separates brown from red and orange, and gold from yellow).
+    public static func hueName(_ p: CIELab) -> VehicleColor {
+        let h = p.hue
+        switch h {
+        case 48..<105 where p.chroma < 30: return p.L > 60 ? .beige : .brown
+        case 350..., ..<48: return p.L < 25 && p.chroma < 25 ? .brown : .red
+        case 48..<75: return p.L < 45 ? .brown : .orange
+        case 75..<105: return p.L < 75 ? .gold : .yellow
+        case 105..<200: return .green
+        case 200..<315: return .blue
+        default: return .purple
+        }
+    }
+
+    static func pixels(of image: RGBImage) -> [(UInt8, UInt8, UInt8)] {
+        let p = image.pixels
+        return stride(from: 0, to: p.count, by: 3).map { i -> (UInt8, UInt8, UInt8) in (p[i], p[i + 1], p[i + 2]) }
+    }
+
+    private func ringPixels(_ crop: RGBImage) -> [(UInt8, UInt8, UInt8)] {
+        let bx = max(1, Int(clamping: Double(crop.width) * ringShare)), by = max(1, Int(clamping: Double(crop.height) * ringShare))
+        var out: [(UInt8, UInt8, UInt8)] = []
+        for y in 0..<crop.height {
+            for x in 0..<crop.width where y < by || y >= crop.height - by || x < bx || x >= crop.width - bx {
+                let i = 3 * (y * crop.width + x)
+                out.append((crop.pixels[i], crop.pixels[i + 1], crop.pixels[i + 2]))
+            }
+        }
+        return out
+    }
+
+    /// Per-channel gains in linear light that make the median surrounding neutral, within ±40 %.
+    static func whiteBalance(_ pixels: [(UInt8, UInt8, UInt8)]) -> (Double, Double, Double) {
+        guard !pixels.isEmpty else { return (1, 1, 1) }
+        func median(_ c: KeyPath<(UInt8, UInt8, UInt8), UInt8>) -> Double {
+            var counts = [Int](repeating: 0, count: 256)
+            for p in pixels { counts[Int(p[keyPath: c])] += 1 }
+            var seen = 0
+            for (v, n) in counts.enumerated() {
+                seen += n
+                if 2 * seen > pixels.count { return CIELab.linear(UInt8(v)) }
+            }
+            return CIELab.linear(255)
+        }
+        let m = (median(\.0), median(\.1), median(\.2))
         let grey = (m.0 + m.1 + m.2) / 3
-        guard grey > 10 else { return (1, 1, 1) }
-        func gain(_ c: Double) -> Double { min(1.3, max(0.7, grey / max(c, 1))) }
+        guard grey > 0.005 else { return (1, 1, 1) }
+        func gain(_ c: Double) -> Double { min(1.4, max(0.6, grey / max(c, 1e-4))) }
         return (gain(m.0), gain(m.1), gain(m.2))
     }
 
-    /// Per-channel median of the crop's outer ring.
-    func ringMedian(_ crop: RGBImage) -> (Double, Double, Double) {
-        let bx = max(1, Int(clamping: Double(crop.width) * ringShare)), by = max(1, Int(clamping: Double(crop.height) * ringShare))
-        var channels: [[UInt8]] = [[], [], []]
-        for y in 0..<crop.height {
-            for x in 0..<crop.width where y < by || y >= crop.height - by || x < bx || x >= crop.width - bx {
-                let i = (y * crop.width + x) * 3
-                for c in 0..<3 { channels[c].append(crop.pixels[i + c]) }
+    static func lab(_ p: (UInt8, UInt8, UInt8), _ gains: (Double, Double, Double)) -> CIELab {
+        CIELab(linearR: CIELab.linear(p.0) * gains.0, g: CIELab.linear(p.1) * gains.1, b: CIELab.linear(p.2) * gains.2)
+    }
+
+    static func median(_ labs: [CIELab]) -> CIELab {
+        guard !labs.isEmpty else { return CIELab(L: 0, a: 0, b: 0) }
+        func m(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        return CIELab(L: m(labs.map(\.L)), a: m(labs.map(\.a)), b: m(labs.map(\.b)))
+    }
+}
+
+/// What a crop's painted surface shows, as `ColourThresholds` reads it.
+public struct ColourEvidence: Sendable, Equatable {
+    /// Share of body pixels with a hue.
+    public var chromaticShare: Double
+    /// Share of body pixels much darker than the scene minus the share much brighter: high for
+    /// black paint, negative for white.
+    public var darkness: Double
+    /// Median body lightness over the scene's (the road's) median lightness.
+    public var relativeLightness: Double
+    /// How the pixels with a hue split among colour names (sums to 1 when any have a hue).
+    public var hues: [VehicleColor: Double]
+
+    public init(chromaticShare: Double, darkness: Double, relativeLightness: Double, hues: [VehicleColor: Double]) {
+        self.chromaticShare = chromaticShare
+        self.darkness = darkness
+        self.relativeLightness = relativeLightness
+        self.hues = hues
+    }
+}
+
+/// The four thresholds that turn `ColourEvidence` into names, each a soft step (a logistic of
+/// width `softness`), so a crop near a boundary keeps both names: chromatic when the chromatic
+/// share passes `chromatic`; else black above `black` darkness, grey above `gray`, and white
+/// over silver above `white` relative lightness.
+public struct ColourThresholds: Sendable, Equatable, Hashable {
+    public var chromatic: Double
+    public var black: Double
+    public var gray: Double
+    public var white: Double
+    public var softness = 0.03
+
+    public init(chromatic: Double, black: Double, gray: Double, white: Double) {
+        self.chromatic = chromatic
+        self.black = black
+        self.gray = gray
+        self.white = white
+    }
+
+    /// Fitted on the 40 labelled crops of `../shared/data/vehicle-crops` by
+    /// `sightline describe-image ../shared/data/vehicle-crops/images --labels ../shared/data/vehicle-crops/labels.csv --fit`
+    /// (that command also reports the accuracy of the fit by leave-one-out).
+    public static let standard = ColourThresholds(chromatic: 0.1, black: 0.2, gray: 0.15, white: 0.8)
+
+    public var settings: String { "thresholds chromatic \(chromatic) black \(black) gray \(gray) white \(white) soft \(softness)" }
+
+    /// The colour distribution the evidence supports (sums to 1).
+    public func distribution(_ e: ColourEvidence) -> [VehicleColor: Double] {
+        let (hue, neutral) = shares(e)
+        var out = e.hues.mapValues { $0 * hue }
+        for (name, p) in neutral where p > 0 { out[name, default: 0] += p }
+        return out
+    }
+
+    /// The most likely name of `e` (as `distribution(e).mostLikely`, without building it).
+    public func name(_ e: ColourEvidence) -> VehicleColor? {
+        let (hue, neutral) = shares(e)
+        var best: (VehicleColor, Double)?
+        func consider(_ name: VehicleColor, _ p: Double) {
+            guard p > 0 else { return }
+            if let b = best, p < b.1 || (p == b.1 && name > b.0) { return }
+            best = (name, p)
+        }
+        for (name, p) in e.hues { consider(name, p * hue) }
+        for (name, p) in neutral { consider(name, p) }
+        return best?.0
+    }
+
+    /// The weight of the hue names, and the achromatic names with their probabilities.
+    private func shares(_ e: ColourEvidence) -> (Double, [(VehicleColor, Double)]) {
+        func step(_ value: Double, _ threshold: Double) -> Double { 1 / (1 + exp(-(value - threshold) / softness)) }
+        let hue = e.hues.isEmpty ? 0 : step(e.chromaticShare, chromatic)
+        let neutral = 1 - hue
+        let black = step(e.darkness, self.black)
+        let gray = (1 - black) * step(e.darkness, self.gray)
+        let pale = (1 - black) - gray
+        let white = pale * step(e.relativeLightness, self.white)
+        return (hue, [(.black, black * neutral), (.gray, gray * neutral), (.white, white * neutral), (.silver, (pale - white) * neutral)])
+    }
+
+    /// The candidates `fit` searches (darkness and lightness in steps of 0.05).
+    public static let grid: [ColourThresholds] = {
+        var out: [ColourThresholds] = []
+        for chromatic in [0.06, 0.08, 0.1, 0.12, 0.15, 0.18, 0.2, 0.25] {
+            for black in 1...10 {
+                for gray in -2..<black {
+                    for white in 12...24 {
+                        out.append(ColourThresholds(chromatic: chromatic, black: Double(black) / 20, gray: Double(gray) / 20, white: Double(white) / 20))
+                    }
+                }
             }
         }
-        func median(_ v: [UInt8]) -> Double { v.isEmpty ? 128 : Double(v.sorted()[v.count / 2]) }
-        return (median(channels[0]), median(channels[1]), median(channels[2]))
+        return out
+    }()
+
+    /// The candidate naming most samples right (a name counts when it is the label or its
+    /// alternative); ties go to the first in `candidates`.
+    public static func fit(_ samples: [(evidence: ColourEvidence, accepted: Set<VehicleColor>)],
+                           candidates: [ColourThresholds] = grid) -> ColourThresholds? {
+        let hits = hitTable(samples, candidates)
+        return best(candidates, hits, excluding: nil)
     }
 
-    static func meanColour(_ image: RGBImage) -> (Double, Double, Double) {
-        var s = (0.0, 0.0, 0.0)
-        for i in stride(from: 0, to: image.pixels.count, by: 3) {
-            s.0 += Double(image.pixels[i]); s.1 += Double(image.pixels[i + 1]); s.2 += Double(image.pixels[i + 2])
-        }
-        let n = Double(max(1, image.pixels.count / 3))
-        return (s.0 / n, s.1 / n, s.2 / n)
+    /// Each sample named by thresholds fitted on all the others.
+    public static func leaveOneOut(_ samples: [(evidence: ColourEvidence, accepted: Set<VehicleColor>)],
+                                   candidates: [ColourThresholds] = grid) -> [VehicleColor?] {
+        let hits = hitTable(samples, candidates)
+        return samples.indices.map { i in best(candidates, hits, excluding: i)?.name(samples[i].evidence) }
     }
 
-    static func distance(_ a: (Double, Double, Double), _ b: (Double, Double, Double)) -> Double {
-        let d0 = a.0 - b.0, d1 = a.1 - b.1, d2 = a.2 - b.2
-        return (d0 * d0 + d1 * d1 + d2 * d2).squareRoot()
+    /// `hits[c][s]`: whether candidate `c` names sample `s` right.
+    private static func hitTable(_ samples: [(evidence: ColourEvidence, accepted: Set<VehicleColor>)],
+                                 _ candidates: [ColourThresholds]) -> [[Bool]] {
+        candidates.map { t in samples.map { t.name($0.evidence).map($0.accepted.contains) == true } }
     }
 
-    /// The colour name of one white-balanced pixel (channels 0...255, may exceed 255 after gains).
-    public static func name(r: Double, g: Double, b: Double) -> VehicleColor {
-        let r = min(r, 255) / 255, g = min(g, 255) / 255, b = min(b, 255) / 255
-        let maxC = max(r, g, b), minC = min(r, g, b)
-        let v = maxC
-        let s = maxC > 0 ? (maxC - minC) / maxC : 0
-        if v < 0.22 { return .black }
-        // Dark and pale pixels need more saturation to count as a hue: camera casts and sky
-        // reflections tint black and silver paint.
-        if s < 0.22 + 0.3 * (1 - v) || (maxC - minC) < 0.1 {
-            if v > 0.85 { return .white }
-            if v > 0.55 { return .silver }
-            if v > 0.3 { return .gray }
-            return .black
+    private static func best(_ candidates: [ColourThresholds], _ hits: [[Bool]], excluding held: Int?) -> ColourThresholds? {
+        var best: (ColourThresholds, Int)?
+        for (t, row) in zip(candidates, hits) {
+            var n = 0
+            for (s, hit) in row.enumerated() where hit && s != held { n += 1 }
+            if n > (best?.1 ?? -1) { best = (t, n) }
         }
-        var hue: Double
-        let d = maxC - minC
-        if maxC == r { hue = 60 * ((g - b) / d).truncatingRemainder(dividingBy: 6) } else if maxC == g { hue = 60 * ((b - r) / d + 2) } else { hue = 60 * ((r - g) / d + 4) }
-        if hue < 0 { hue += 360 }
-        switch hue {
-        case ..<15, 320...: return v < 0.35 && s < 0.5 ? .brown : .red
-        case 15..<45:
-            if s < 0.35 { return v > 0.6 ? .beige : .brown }
-            return v < 0.55 ? .brown : .orange
-        case 45..<70:
-            if s < 0.35 { return v > 0.6 ? .beige : .gold }
-            return v < 0.6 ? .gold : .yellow
-        case 70..<170: return .green
-        case 170..<260: return .blue
-        default: return .purple
-        }
+        return best?.0
     }
 }
