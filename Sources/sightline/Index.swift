@@ -131,7 +131,7 @@ struct Index: AsyncParsableCommand {
                 print("checked     \(report.checks.joined(separator: "; "))")
                 print("tracks      \(report.tracks)")
                 for problem in report.problems { print("problem     \(problem)") }
-                print("verdict     \(report.isSound ? "sound" : "DAMAGED (\(report.problems.count) problems)")")
+                print("verdict     \(report.isSound ? "sound" : "DAMAGED (\(report.problemCount) problem\(report.problemCount == 1 ? "" : "s"))")")
             }
             if !report.isSound {
                 printError("index check: \(report.location) is damaged. \(IndexError.rebuildAdvice(report.location))")

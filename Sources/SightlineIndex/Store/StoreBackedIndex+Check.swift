@@ -13,7 +13,9 @@ public struct IndexCheck: Sendable, Equatable, Codable {
     public var tracks: Int
     /// One sentence per problem, naming the table and row; at most `IndexCheck.listed` of them, then a count of the rest.
     public var problems: [String]
-    public var isSound: Bool { problems.isEmpty }
+    /// Every problem found, listed or not.
+    public var problemCount: Int
+    public var isSound: Bool { problemCount == 0 }
 
     static let listed = 100
 }
@@ -48,7 +50,8 @@ extension StoreBackedIndex {
         } catch {
             problems.add("reading the index failed: \(error)")
         }
-        return IndexCheck(location: location, backend: store.backend, checks: checks, tracks: tracks, problems: problems.all)
+        return IndexCheck(location: location, backend: store.backend, checks: checks, tracks: tracks, problems: problems.all,
+                          problemCount: problems.listed.count + problems.more)
     }
 
     /// Sightline's own checks, in one read transaction: track rows read, and the problems found.

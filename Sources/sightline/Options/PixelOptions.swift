@@ -71,9 +71,9 @@ struct PixelOptions: ParsableArguments {
         let shown = 20
         for frame in report.missing.prefix(shown) {
             if let track = frame.track {
-                printError("pixels: warning: track \(track) goes without pixels: frame \(frame.path) is missing")
+                printError("pixels: warning: track \(track) goes without pixels: frame \(frame.path) is missing or unreadable")
             } else {
-                printError("pixels: warning: background of \(frame.camera) leaves out frame \(frame.path): it is missing")
+                printError("pixels: warning: background of \(frame.camera) leaves out frame \(frame.path): it is missing or unreadable")
             }
         }
         if report.missing.count > shown { printError("pixels: warning: \(report.missing.count - shown) more missing frames") }
