@@ -92,6 +92,6 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        .testTarget(name: "SightlineCLITests", dependencies: ["sightline", "SightlineData", "SightlineTestSupport"]),
+        .testTarget(name: "SightlineCLITests", dependencies: ["sightline", "SightlineData", "SightlinePixels", "SightlineTestSupport"]),
     ]
 )

@@ -14,29 +14,71 @@ public enum AtomicFile {
     /// Writes `data` to `url` as described above; every failure names the file and the reason.
     public static func write(_ data: Data, to url: URL) throws(DataError) {
         let path = url.path
-        if let fd = standardStream(path) {
+        switch try destination(of: path) {
+        case let .stream(fd):
             fflush(nil)
             try writeAll(data, to: fd, file: path)
-            return
+        case let .new(target):
+            try replace(target, with: data, file: path, keeping: nil)
+        case let .replace(target, existing):
+            try replace(target, with: data, file: path, keeping: existing)
+        case let .device(target):
+            let fd = open(target, O_WRONLY | O_NOCTTY | O_CLOEXEC)
+            guard fd >= 0 else { throw .unwritable(file: path, reason: lastError()) }
+            defer { close(fd) }
+            try writeAll(data, to: fd, file: path)
         }
+    }
+
+    /// Fails as `write(_:to:)` would, without writing anything: the destination is of a kind
+    /// `write` accepts, and the folder it goes in (or the device) is writable. Commands with
+    /// several outputs check them all before writing the first.
+    public static func check(_ url: URL) throws(DataError) {
+        let path = url.path
+        switch try destination(of: path) {
+        case .stream:
+            return
+        case let .new(target), let .replace(target, _):
+            let folder = URL(fileURLWithPath: target).deletingLastPathComponent().path
+            var st = stat()
+            guard stat(folder, &st) == 0 else {
+                throw .unwritable(file: path, reason: errno == ENOENT ? "no folder \(folder)" : "folder \(folder): \(lastError())")
+            }
+            guard st.st_mode & Kind.mask == Kind.folder else { throw .unwritable(file: path, reason: "\(folder) is not a folder") }
+            guard access(folder, W_OK | X_OK) == 0 else { throw .unwritable(file: path, reason: "folder \(folder): \(lastError())") }
+        case let .device(target):
+            guard access(target, W_OK) == 0 else { throw .unwritable(file: path, reason: lastError()) }
+        }
+    }
+
+    /// How `write` treats a path.
+    enum Destination {
+        /// A standard stream, written through its descriptor.
+        case stream(Int32)
+        /// A file to create at the path symlinks resolve to.
+        case new(String)
+        /// A regular file to replace, keeping its mode and owner.
+        case replace(String, stat)
+        /// A character device or FIFO, written straight through.
+        case device(String)
+    }
+
+    static func destination(of path: String) throws(DataError) -> Destination {
+        if let fd = standardStream(path) { return .stream(fd) }
         let target = try resolvedTarget(of: path)
         var st = stat()
         guard stat(target, &st) == 0 else {
             guard errno == ENOENT else { throw .unwritable(file: path, reason: lastError()) }
-            try replace(target, with: data, file: path, keeping: nil)
-            return
+            return .new(target)
         }
         switch st.st_mode & Kind.mask {
         case Kind.regular:
             guard st.st_mode & 0o222 != 0 else {
                 throw .unwritable(file: path, reason: "the file is read-only (mode \(String(st.st_mode & 0o7777, radix: 8))); make it writable or choose another path")
             }
-            try replace(target, with: data, file: path, keeping: st)
+            return .replace(target, st)
         case Kind.characterDevice, Kind.fifo:
-            let fd = open(target, O_WRONLY | O_NOCTTY | O_CLOEXEC)
-            guard fd >= 0 else { throw .unwritable(file: path, reason: lastError()) }
-            defer { close(fd) }
-            try writeAll(data, to: fd, file: path)
+            return .device(target)
         case Kind.folder:
             throw .unwritable(file: path, reason: "is a folder")
         default:

@@ -14,20 +14,36 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
     case badLocation(String)
     /// No SQLite index file at this path.
     case missing(String)
+    /// Checks found the index damaged (pages, or rows that do not decode or agree): which check, and what it said.
+    case damaged(index: String, check: String, problems: [String])
+    /// Opened read-only, the index lacks migrations this build needs (or has ones it does not know).
+    case needsMigration(index: String, detail: String)
+
+    /// How to build the index again from the track files.
+    public static func rebuildAdvice(_ index: String) -> String {
+        "Rebuild the index from the track files: delete it (rm the SQLite file with its -wal and -shm files, "
+            + "or DROP the PostgreSQL tables with `sightline index drop --db ...`) and run "
+            + "`sightline index add --db \(index) --tracks ...` again for every track file."
+    }
 
     public var description: String {
         switch self {
         case let .versionMismatch(index, what, stored, current):
             "\(index): the index holds \(what) '\(stored)' but this sightline computes '\(current)'; "
-                + "vectors of different versions cannot be mixed. Rebuild the index: delete it "
-                + "(rm the SQLite file, or DROP the PostgreSQL tables with `sightline index drop --db ...`) "
-                + "and run `sightline index add --db \(index) --tracks ...` again for every track file."
+                + "vectors of different versions cannot be mixed. " + Self.rebuildAdvice(index)
         case let .corrupt(detail): "index record is corrupt: \(detail)"
         case let .unencodable(record, detail): "cannot store a \(record) record: \(detail)"
         case let .malformed(table, key, column, detail): "index record is corrupt: \(table) '\(key)', column \(column) \(detail)"
         case let .database(index, detail): "\(index): \(detail)"
         case let .badLocation(text): "'\(text)' is neither a SQLite file path nor a postgres:// URL"
         case let .missing(path): "\(path): no index there; build one with `sightline index add --db \(path) --tracks ...`"
+        case let .damaged(index, check, problems):
+            "\(index): the index is damaged; \(check) found \(problems.count == 1 ? "1 problem" : "\(problems.count) problems"): "
+                + problems.prefix(5).joined(separator: "; ") + (problems.count > 5 ? "; ..." : "")
+                + ". Nothing was written. " + Self.rebuildAdvice(index)
+        case let .needsMigration(index, detail):
+            "\(index): \(detail); opened read-only, it cannot be upgraded. Run a writing command on it first "
+                + "with write access (`sightline index remove --db \(index) no-such-id` migrates it and removes nothing), then read it again."
         }
     }
 }

@@ -14,11 +14,22 @@ public final class PostgresIndex: StoreBackedIndex {
     let store: PostgresStore
     let layout: FeatureLayout
 
-    /// Connects to the database at `url` and applies the migrations it lacks.
-    public init(url: String, layout: FeatureLayout = .standard) async throws {
+    /// Connects to the database at `url` and applies the migrations it lacks; with `.read`, only
+    /// checks that none is missing, so that a read-only role can search.
+    public init(url: String, layout: FeatureLayout = .standard, access: IndexAccess = .write) async throws {
         let store = try PostgresStore(url: url)
         do {
-            try await Self.migrator.migrate(store)
+            if access == .read {
+                let missing = try await Self.migrator.missingMigrations(store)
+                guard missing.isEmpty else {
+                    throw IndexError.needsMigration(index: store.location, detail: "the index lacks migrations \(missing.joined(separator: ", "))")
+                }
+            } else {
+                try await Self.migrator.migrate(store)
+            }
+        } catch let error as IndexError {
+            store.runner.cancel()
+            throw error
         } catch {
             store.runner.cancel()
             throw IndexError.database(index: store.location, detail: "cannot open the PostgreSQL index: \(String(reflecting: error))")

@@ -17,7 +17,11 @@ public protocol VehicleIndex: Sendable {
     /// Removes tracks by id and recomputes their cameras; returns how many were stored.
     func remove(_ ids: [String]) async throws -> Int
     func stats() async throws -> IndexStats
+    /// Whether every track row has its feature row and camera counts match: a count, not a check of the pages.
     func integrity() async throws -> IntegrityReport
+    /// Every check there is: SQLite's `integrity_check` over the pages (PostgreSQL: none, that is the
+    /// server's `amcheck`), then every row decoded and the counts and versions compared.
+    func check() async throws -> IndexCheck
     /// Bumped by every committed change; searchers reload when it moves.
     func generation() async throws -> Int64
     /// Every track's features, in gallery order. Throws `versionMismatch` for an index of another feature version.
@@ -44,17 +48,29 @@ enum MetaKey {
     static let addCalls = "add_calls"
 }
 
+/// What a command does with the index it opens.
+public enum IndexAccess: Sendable, Equatable {
+    /// Only reads: opened read-only, never migrated or written, so a read-only file or folder (or
+    /// a read-only database role) serves. An index that lacks migrations is refused.
+    case read
+    /// Reads and writes an existing index: a SQLite file's pages are checked first (a damaged file
+    /// is refused), then missing migrations are applied.
+    case write
+    /// As `write`, creating a missing SQLite file.
+    case create
+}
+
 /// Opens the index a `--db` value names: a postgres:// or postgresql:// URL selects PostgreSQL,
-/// anything else is a SQLite file path, created when missing only with `create` (so that a
+/// anything else is a SQLite file path, created when missing only with `.create` (so that a
 /// mistyped path given to a reading command fails instead of serving an empty index).
 public enum IndexLocation {
-    public static func open(_ location: String, layout: FeatureLayout = .standard, create: Bool = false) async throws -> any VehicleIndex {
+    public static func open(_ location: String, layout: FeatureLayout = .standard, access: IndexAccess) async throws -> any VehicleIndex {
         if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-            return try await PostgresIndex(url: location, layout: layout)
+            return try await PostgresIndex(url: location, layout: layout, access: access)
         }
         guard !location.isEmpty else { throw IndexError.badLocation(location) }
-        guard create || FileManager.default.fileExists(atPath: location) else { throw IndexError.missing(location) }
-        return try SQLiteIndex(path: location, layout: layout)
+        guard access == .create || FileManager.default.fileExists(atPath: location) else { throw IndexError.missing(location) }
+        return try SQLiteIndex(path: location, layout: layout, access: access)
     }
 
     /// `ord` of the track at `position` of add call `stamp`: later calls sort after earlier ones.

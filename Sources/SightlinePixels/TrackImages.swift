@@ -29,6 +29,13 @@ public struct TrackImages: Sendable {
     /// Decodes one frame; the error names the file.
     public func frame(_ frame: FrameRef) throws -> RGBImage { try ImageDecoder.decode(path: path(of: frame)) }
 
+    /// The frame path when `error` says a frame file is missing or cannot be read (as opposed to
+    /// one that is there but does not decode): what callers may skip instead of stopping.
+    public static func missingFrame(in error: any Error) -> String? {
+        if case let ImageDecodingError.unreadable(path)? = error as? ImageDecodingError { return path }
+        return nil
+    }
+
     /// The pixel rectangle of box `i` of `track` in a frame of the given size.
     public func rect(_ box: Box, frameWidth: Int, frameHeight: Int, options: CropOptions? = nil) -> PixelRect? {
         (options ?? crop).rect(x: box.x, y: box.y, w: box.w, h: box.h, frameWidth: frameWidth, frameHeight: frameHeight)
@@ -44,16 +51,28 @@ public struct TrackImages: Sendable {
     }
 
     /// The background of the camera seen by `frames` (any frames of that camera), from the cache when present.
-    public func background(camera: String, frames: [FrameRef]) throws -> RGBImage? {
+    /// With `missing`, a frame file that is missing or unreadable is passed to it and left out
+    /// (the background combines the others, and is not cached) instead of failing.
+    public func background(camera: String, frames: [FrameRef], missing: ((String) -> Void)? = nil) throws -> RGBImage? {
         let cacheFile = cacheDirectory?.appendingPathComponent("background-\(camera.replacingOccurrences(of: "/", with: "-"))-\(backgroundMethod.rawValue).png")
         if let cacheFile, FileManager.default.fileExists(atPath: cacheFile.path) {
             return try ImageDecoder.decode(path: cacheFile.path)
         }
         let unique = Array(Set(frames.map(\.path))).sorted()
         let chosen = FrameSampling.evenlySpaced(count: unique.count, limit: backgroundFrames).map { unique[$0] }
-        let images = try chosen.map { try ImageDecoder.decode(path: framesRoot.appendingPathComponent($0).path) }
+        var complete = true
+        let images = try chosen.compactMap { frame -> RGBImage? in
+            do {
+                return try ImageDecoder.decode(path: framesRoot.appendingPathComponent(frame).path)
+            } catch {
+                guard let missing, let path = Self.missingFrame(in: error) else { throw error }
+                missing(path)
+                complete = false
+                return nil
+            }
+        }
         guard let background = Background.estimate(images, method: backgroundMethod) else { return nil }
-        if let cacheDirectory, let cacheFile {
+        if complete, let cacheDirectory, let cacheFile {
             try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
             try background.writePNG(to: cacheFile.path)
         }

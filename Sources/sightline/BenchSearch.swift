@@ -55,11 +55,11 @@ extension Bench {
             let originals = try TrackFile.load(from: URL(fileURLWithPath: tracks)).map(Original.init)
             let queryRecords = try QueryFile.load(from: URL(fileURLWithPath: queries))
             if db.hasPrefix("postgres") {
-                try await withIndex(db, create: true) { index in try await index.drop() }
+                try await withIndex(db, access: .write) { index in try await index.drop() }
             } else {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
             }
-            try await withIndex(db, create: true) { index in try await measure(index, originals: originals, queries: queryRecords) }
+            try await withIndex(db, access: .create) { index in try await measure(index, originals: originals, queries: queryRecords) }
         }
 
         /// Grows the index to each size in turn and prints a row of figures at each.

@@ -46,6 +46,7 @@ struct Evaluate: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try Outputs.check(files: ["--per-query": perQuery])
         let truthValue: GroundTruth
         let submissionValue: Submission
         if let tracks {

@@ -34,6 +34,7 @@ struct Rank: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try Outputs.check(files: ["--out": out, "--explain": explain])
         let ranker = try ranking.ranker()
         let trackList = try TrackFile.load(from: URL(fileURLWithPath: tracks))
         let gallery = Gallery(tracks: trackList, appearance: try pixels.appearance(of: trackList))

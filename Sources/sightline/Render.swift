@@ -22,6 +22,7 @@ struct Render: AsyncParsableCommand {
         @OptionGroup var pixels: PixelOptions
 
         func run() async throws {
+            try Outputs.check(files: ["--out": out])
             let (t, all) = try track.load()
             let images = try pixels.requireImages()
             let background = try images.cameraBackground(of: t, in: all)
@@ -41,6 +42,7 @@ struct Render: AsyncParsableCommand {
         @OptionGroup var pixels: PixelOptions
 
         func run() async throws {
+            try Outputs.check(files: ["--out": out])
             let (t, all) = try track.load()
             try pixels.requireImages().cameraBackground(of: t, in: all).writePNG(to: out)
             printError("wrote \(out)")
@@ -88,6 +90,7 @@ struct Render: AsyncParsableCommand {
         }
 
         func run() async throws {
+            try Outputs.check(files: ["--out": out], folders: ["--crops-out": cropsOut])
             let images = try pixels.requireImages()
             let encoder = try pixels.describer.encoder()
             let truth = try labels.map { try CropLabel.load(from: URL(fileURLWithPath: $0)) } ?? []

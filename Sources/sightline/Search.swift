@@ -50,7 +50,7 @@ struct Search: AsyncParsableCommand {
         let request = try request.validated(.unbounded)
         let ranker = try ranking.ranker()
         let clock = ContinuousClock()
-        let (hits, elapsed, searched) = try await withIndex(index.db) { index in
+        let (hits, elapsed, searched) = try await withIndex(index.db, access: .read) { index in
             let searcher = try await IndexSearcher(index: index, ranker: ranker)
             let start = clock.now
             let hits = try await searcher.search(request)

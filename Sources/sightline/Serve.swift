@@ -46,7 +46,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let ranker = try ranking.ranker()
         if let db {
-            try await withIndex(db) { index in
+            try await withIndex(db, access: .read) { index in
                 let searcher = try await IndexSearcher(index: index, ranker: ranker)
                 let watcher = refreshSeconds > 0 ? Task { [refreshSeconds] in
                     await searcher.watch(every: .milliseconds(Int(clamping: refreshSeconds * 1000))) { event in

@@ -59,7 +59,7 @@ struct ExtremeBoxTests {
     }
 
     @Test func indexAddAndSearchOfExtremeBoxesDoNotTrap() async throws {
-        let index = try await IndexLocation.open(Backend.sqlite.freshLocation(in: scratch), create: true)
+        let index = try await IndexLocation.open(Backend.sqlite.freshLocation(in: scratch), access: .create)
         let report = try await index.add(ExtremeTracks.tracks, options: AddOptions())
         #expect(report.added == ExtremeTracks.tracks.count)
         for track in ExtremeTracks.tracks {

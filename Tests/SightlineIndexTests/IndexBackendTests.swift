@@ -18,6 +18,7 @@ import Testing
     @Test func statsCountTracksFramesAndPixels() async throws { try await IndexContract.statsCountTracksFramesAndPixels(backend.freshLocation(in: scratch)) }
     @Test func refusesOtherVersions() async throws { try await IndexContract.refusesOtherVersions(backend.freshLocation(in: scratch)) }
     @Test func malformedCountersThrow() async throws { try await IndexContract.malformedCountersThrow(backend.freshLocation(in: scratch)) }
+    @Test func checkNamesBadRows() async throws { try await IndexContract.checkNamesBadRows(backend.freshLocation(in: scratch)) }
     @Test(.requiresShared("cityflow-nl/2022/test-tracks.json", "cityflow-nl/2022/test-queries.json"))
     func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation(in: scratch)) }
     @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation(in: scratch)) }
@@ -32,9 +33,9 @@ import Testing
     /// Reading commands must not create an empty index at a mistyped path.
     @Test func openingAMissingFileFailsUnlessCreating() async throws {
         let location = backend.freshLocation(in: scratch)
-        await #expect(throws: IndexError.missing(location)) { try await IndexLocation.open(location) }
+        await #expect(throws: IndexError.missing(location)) { try await IndexLocation.open(location, access: .read) }
         #expect(!FileManager.default.fileExists(atPath: location))
-        let created = try await IndexLocation.open(location, create: true)
+        let created = try await IndexLocation.open(location, access: .create)
         try await created.close()
         #expect(FileManager.default.fileExists(atPath: location))
     }
@@ -67,6 +68,7 @@ struct PostgresIndexTests {
     @Test func statsCountTracksFramesAndPixels() async throws { try await IndexContract.statsCountTracksFramesAndPixels(backend.freshLocation(in: scratch)) }
     @Test func refusesOtherVersions() async throws { try await IndexContract.refusesOtherVersions(backend.freshLocation(in: scratch)) }
     @Test func malformedCountersThrow() async throws { try await IndexContract.malformedCountersThrow(backend.freshLocation(in: scratch)) }
+    @Test func checkNamesBadRows() async throws { try await IndexContract.checkNamesBadRows(backend.freshLocation(in: scratch)) }
     @Test(.requiresShared("cityflow-nl/2022/test-tracks.json", "cityflow-nl/2022/test-queries.json"))
     func searchEqualsRanker() async throws { try await IndexContract.searchEqualsRanker(backend.freshLocation(in: scratch)) }
     @Test func filtersKeepMatchingTracks() async throws { try await IndexContract.filtersKeepMatchingTracks(backend.freshLocation(in: scratch)) }
@@ -77,4 +79,19 @@ struct PostgresIndexTests {
         try await IndexContract.concurrentWritersAgree(backend.freshLocation(in: scratch), fresh: backend.freshLocation(in: scratch))
     }
     @Test func killedAddLeavesWholeTracks() async throws { try await IndexContract.killedAddLeavesWholeTracks(backend.freshLocation(in: scratch), scratch: scratch) }
+
+    /// Opened read-only, a schema without the index's tables is refused with advice instead of being migrated.
+    @Test func readingAnUnmigratedIndexIsRefused() async throws {
+        let location = backend.freshLocation(in: scratch)
+        await #expect {
+            _ = try await IndexLocation.open(location, access: .read)
+        } throws: { error in
+            guard case .needsMigration? = error as? IndexError else { return false }
+            return true
+        }
+        try await IndexLocation.open(location, access: .create).close()
+        let reader = try await IndexLocation.open(location, access: .read)
+        #expect(try await reader.check().isSound)
+        try await reader.close()
+    }
 }

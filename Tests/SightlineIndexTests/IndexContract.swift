@@ -10,7 +10,7 @@ import Testing
 
 /// One test body per behaviour, run against every backend by `SQLiteIndexTests` and `PostgresIndexTests`.
 enum IndexContract {
-    static func open(_ location: String) async throws -> any VehicleIndex { try await IndexLocation.open(location, create: true) }
+    static func open(_ location: String) async throws -> any VehicleIndex { try await IndexLocation.open(location, access: .create) }
 
     /// Adding the same tracks twice stores them once; adding a changed track replaces it and
     /// recomputes its camera.
@@ -156,6 +156,31 @@ enum IndexContract {
 
     static func setMeta(_ index: some StoreBackedIndex, _ key: String, _ value: String) async throws {
         try await index.store.write { try await $0.setMeta(key, value) }
+    }
+
+    static func execute(_ index: some StoreBackedIndex, _ sql: String) async throws {
+        try await index.store.write { try await $0.execute(IndexSQL(stringLiteral: sql)) }
+    }
+
+    /// `check` decodes every row and compares the counts: each bad row is named, a sound index has no problem.
+    static func checkNamesBadRows(_ location: String) async throws {
+        let index = try await open(location)
+        _ = try await index.add(Fixtures.small, options: AddOptions())
+        let clean = try await index.check()
+        #expect(clean.isSound, "\(clean.problems)")
+        #expect(clean.tracks == Fixtures.small.count)
+        let backed = try #require(index as? any StoreBackedIndex)
+        try await execute(backed, "UPDATE track SET nl = 'not json' WHERE id = 'b'")
+        try await execute(backed, "UPDATE track SET frame_count = 99 WHERE id = 'c'")
+        try await execute(backed, "DELETE FROM camera WHERE key = 'S01/c003'")
+        try await setMeta(backed, MetaKey.features, "features-r0-old")
+        let report = try await index.check()
+        #expect(!report.isSound)
+        #expect(report.problems.contains { $0.hasPrefix("track 'b':") }, "\(report.problems)")
+        #expect(report.problems.contains { $0.hasPrefix("track 'c': frame_count 99") }, "\(report.problems)")
+        #expect(report.problems.contains { $0.contains("1 cameras record a track count") }, "\(report.problems)")
+        #expect(report.problems.contains { $0.contains("features-r0-old") }, "\(report.problems)")
+        try await index.close()
     }
 
     /// The index ranks the real test tracks exactly as `Ranker` does: same order, same totals

@@ -20,6 +20,9 @@ protocol IndexStore: Sendable {
     func snapshot<T: Sendable>(_ body: (Session) async throws -> T) async throws -> T
     /// Runs `body` with statements that each see the latest committed state.
     func read<T: Sendable>(_ body: (Session) async throws -> T) async throws -> T
+    /// The database's own check of its pages, named, with the problems it found; nil where the
+    /// database offers none to clients.
+    func pageCheck() async throws -> (check: String, problems: [String])?
     func close() async throws
 }
 

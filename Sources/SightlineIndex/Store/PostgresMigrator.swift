@@ -63,6 +63,15 @@ struct PostgresMigrator: Sendable {
         }
     }
 
+    /// The migrations of this build not recorded as applied (all of them where none is recorded), without writing.
+    func missingMigrations(_ store: PostgresStore) async throws -> [String] {
+        try await store.snapshot { session in
+            var applied: Set<String> = []
+            if try await exists(Self.table, session) { applied = try await appliedIdentifiers(session) }
+            return migrations.map(\.identifier).filter { !applied.contains($0) }
+        }
+    }
+
     /// Identifiers recorded as applied, known to this build or not.
     func appliedIdentifiers(_ session: PostgresSession) async throws -> Set<String> {
         let rows = try await session.rows("SELECT identifier FROM \(raw: Self.table)")

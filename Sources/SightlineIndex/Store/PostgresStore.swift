@@ -71,6 +71,9 @@ struct PostgresStore: IndexStore {
         try await client.withConnection { c in try await body(PostgresSession(connection: c, logger: logger)) }
     }
 
+    /// None: page-level checks of PostgreSQL are the server's `amcheck` and `pg_amcheck`.
+    func pageCheck() async throws -> (check: String, problems: [String])? { nil }
+
     func close() async throws {
         runner.cancel()
         await runner.value

@@ -1,26 +1,67 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A SQLite file in WAL mode through GRDB. A write transaction spans several database
 /// accesses (`allowsUnsafeTransactions`), so this store admits one at a time; other processes
 /// queue on SQLite's lock (30 s busy timeout).
+///
+/// Opened `readOnly`, every connection is read-only (SQLite's read-only open flag). In a folder
+/// this process cannot write, where SQLite could not create the WAL index beside a file without
+/// one, the file is opened immutable: no writer can be at work on it there.
+///
+/// Closing a writable store checkpoints the WAL into the file and truncates it to nothing, so
+/// that a non-empty `-wal` file left beside the index marks a writer that did not close (killed,
+/// or still at work). GRDB closes its read-only readers last, and they cannot delete the WAL.
 struct SQLiteStore: IndexStore {
     let location: String
     let pool: DatabasePool
+    let readOnly: Bool
     private let writers = AsyncLock()
 
     var backend: String { "sqlite" }
     var migrationsTable: String { "grdb_migrations" }
 
-    init(path: String) throws {
+    init(path: String, readOnly: Bool = false) throws {
         location = path
+        self.readOnly = readOnly
         var config = Configuration()
+        config.readonly = readOnly
         config.busyMode = .timeout(30)
         config.allowsUnsafeTransactions = true
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        pool = try DatabasePool(path: path, configuration: config)
+        pool = try DatabasePool(path: readOnly ? Self.readOnlyPath(path) : path, configuration: config)
+    }
+
+    /// `path`, or its immutable URI where SQLite could not open it read-only otherwise.
+    static func readOnlyPath(_ path: String) -> String {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard access(folder, W_OK) != 0, !FileManager.default.fileExists(atPath: path + "-wal") else { return path }
+        var uri = URLComponents()
+        uri.scheme = "file"
+        uri.path = URL(fileURLWithPath: path).standardizedFileURL.path
+        uri.queryItems = [URLQueryItem(name: "immutable", value: "1")]
+        return uri.string ?? path
+    }
+
+    /// SQLite's `quick_check`, or with `full` its `integrity_check` (which also compares every
+    /// index with its table): the problems it lists, none when the file is sound.
+    func pageProblems(full: Bool) -> [String] {
+        let pragma = full ? "integrity_check" : "quick_check"
+        do {
+            let lines = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA \(pragma)(100)") }
+            return lines == ["ok"] ? [] : lines
+        } catch {
+            return ["\(pragma) could not run: \(error)"]
+        }
+    }
+
+    func pageCheck() async throws -> (check: String, problems: [String])? {
+        ("SQLite integrity_check", pageProblems(full: true))
     }
 
     func write<T: Sendable>(_ body: (SQLiteSession) async throws -> T) async throws -> T {
@@ -53,7 +94,16 @@ struct SQLiteStore: IndexStore {
     }
 
     func close() async throws {
+        if !readOnly {
+            _ = try? pool.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
         try pool.close()
+    }
+
+    /// Whether a writer left the WAL of the file at `path` non-empty: it was killed, or is at work.
+    static func walInUse(_ path: String) -> Bool {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? nil
+        return (size ?? 0) > 0
     }
 }
 

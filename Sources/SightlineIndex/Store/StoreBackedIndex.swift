@@ -148,21 +148,24 @@ extension StoreBackedIndex {
     }
 
     public func integrity() async throws -> IntegrityReport {
-        try await store.snapshot { s in
-            IntegrityReport(
-                tracks: try await s.count("SELECT COUNT(*) AS n FROM track", of: "track"),
-                tracksWithoutFeatures: try await s.count("""
-                    SELECT COUNT(*) AS n FROM track t WHERE NOT EXISTS (SELECT 1 FROM feature f WHERE f.id = t.id)
-                    """, of: "track"),
-                featuresWithoutTrack: try await s.count("""
-                    SELECT COUNT(*) AS n FROM feature f WHERE NOT EXISTS (SELECT 1 FROM track t WHERE t.id = f.id)
-                    """, of: "feature"),
-                inconsistentCameras: try await s.count("""
-                    SELECT COUNT(*) AS n FROM (SELECT camera, COUNT(*) AS n FROM track GROUP BY camera) g
-                    LEFT JOIN camera c ON c.key = g.camera WHERE c.key IS NULL OR c.tracks != g.n
-                    """, of: "camera") + (try await s.count("""
-                    SELECT COUNT(*) AS n FROM camera c WHERE NOT EXISTS (SELECT 1 FROM track t WHERE t.camera = c.key)
-                    """, of: "camera")))
-        }
+        try await store.snapshot { try await Self.integrity($0) }
+    }
+
+    /// `integrity()` within a transaction already open.
+    static func integrity(_ s: Store.Session) async throws -> IntegrityReport {
+        IntegrityReport(
+            tracks: try await s.count("SELECT COUNT(*) AS n FROM track", of: "track"),
+            tracksWithoutFeatures: try await s.count("""
+                SELECT COUNT(*) AS n FROM track t WHERE NOT EXISTS (SELECT 1 FROM feature f WHERE f.id = t.id)
+                """, of: "track"),
+            featuresWithoutTrack: try await s.count("""
+                SELECT COUNT(*) AS n FROM feature f WHERE NOT EXISTS (SELECT 1 FROM track t WHERE t.id = f.id)
+                """, of: "feature"),
+            inconsistentCameras: try await s.count("""
+                SELECT COUNT(*) AS n FROM (SELECT camera, COUNT(*) AS n FROM track GROUP BY camera) g
+                LEFT JOIN camera c ON c.key = g.camera WHERE c.key IS NULL OR c.tracks != g.n
+                """, of: "camera") + (try await s.count("""
+                SELECT COUNT(*) AS n FROM camera c WHERE NOT EXISTS (SELECT 1 FROM track t WHERE t.camera = c.key)
+                """, of: "camera")))
     }
 }

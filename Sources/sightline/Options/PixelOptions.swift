@@ -21,6 +21,9 @@ struct PixelOptions: ParsableArguments {
     @Option(help: "Background estimate: mean (SSM) or median.")
     var backgroundMethod: String = "mean"
 
+    @Flag(help: "Stop at a missing frame file instead of leaving its track without pixels (with a warning).")
+    var strict = false
+
     @OptionGroup var describer: DescriberOptions
 
     func validate() throws {
@@ -57,12 +60,26 @@ struct PixelOptions: ParsableArguments {
     }
 
     /// Colour, type and embedding of every track (colour only with --colour-only), with progress
-    /// on stderr; empty without --frames-root.
+    /// on stderr; empty without --frames-root. A track with a missing frame goes without pixels,
+    /// with a warning naming both (the first few) and a count at the end; with --strict it stops the command.
     func appearance(of tracks: [Track]) throws -> [String: TrackAppearance] {
         guard let images else { return [:] }
         let step = max(1, tracks.count / 10)
-        return try AppearanceExtractor(images: images, encoder: describer.encoder()).appearance(of: tracks) { done, total in
+        let report = try AppearanceExtractor(images: images, encoder: describer.encoder(), strict: strict).appearance(of: tracks) { done, total in
             if done % step == 0 || done == total { printError("pixels: \(done)/\(total) tracks") }
         }
+        let shown = 20
+        for frame in report.missing.prefix(shown) {
+            if let track = frame.track {
+                printError("pixels: warning: track \(track) goes without pixels: frame \(frame.path) is missing or unreadable")
+            } else {
+                printError("pixels: warning: background of \(frame.camera) leaves out frame \(frame.path): it is missing or unreadable")
+            }
+        }
+        if report.missing.count > shown { printError("pixels: warning: \(report.missing.count - shown) more missing frames") }
+        if report.tracksWithoutPixels > 0 {
+            printError("pixels: \(report.tracksWithoutPixels) track\(report.tracksWithoutPixels == 1 ? "" : "s") without pixels: frames missing (--strict stops instead)")
+        }
+        return report.appearance
     }
 }

@@ -2,8 +2,8 @@ import SightlineIndex
 
 /// Opens the index at `location` (a `--db` value), runs `body` on it and closes it on every path.
 /// When `body` throws, that error is the one rethrown: a failure to close after it is dropped.
-func withIndex<T>(_ location: String, create: Bool = false, _ body: (any VehicleIndex) async throws -> T) async throws -> T {
-    let index = try await IndexLocation.open(location, create: create)
+func withIndex<T>(_ location: String, access: IndexAccess, _ body: (any VehicleIndex) async throws -> T) async throws -> T {
+    let index = try await IndexLocation.open(location, access: access)
     let result: T
     do {
         result = try await body(index)
