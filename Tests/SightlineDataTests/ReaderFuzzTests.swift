@@ -27,8 +27,8 @@ import Testing
         Array(#"{"q1": "left", "q2": ["straight", "stopped"], "q3": "t\u0041"}"#.utf8),
     ]
 
-    /// Runs `read` on every mutated input; returns how many loaded and how many were refused.
-    static func fuzz<T>(_ seeds: [[UInt8]], seed: UInt64, _ read: ([UInt8]) throws(DataError) -> T) -> (loaded: Int, refused: Int) {
+    /// Runs `read` on every mutated input and prints the tally; returns how many loaded and how many were refused.
+    static func fuzz<T>(_ target: String, _ seeds: [[UInt8]], seed: UInt64, _ read: ([UInt8]) throws(DataError) -> T) -> (loaded: Int, refused: Int) {
         let mutator = Mutator(seeds: seeds)
         var loaded = 0, refused = 0
         for i in 0..<iterations {
@@ -40,23 +40,24 @@ import Testing
                 refused += 1
             }
         }
+        print("fuzz \(target): \(iterations) inputs, \(loaded) loaded, \(refused) refused with a DataError")
         return (loaded, refused)
     }
 
     @Test func trackFilesLoadOrThrow() {
-        let result = Self.fuzz(Self.trackSeeds, seed: 1) { bytes throws(DataError) in try TrackFile.tracks(bytes, file: "tracks.json") }
+        let result = Self.fuzz("track files", Self.trackSeeds, seed: 1) { bytes throws(DataError) in try TrackFile.tracks(bytes, file: "tracks.json") }
         #expect(result.loaded + result.refused == Self.iterations)
         #expect(result.loaded > 0 && result.refused > 0, "\(result)")
     }
 
     @Test func queryFilesLoadOrThrow() {
-        let result = Self.fuzz(Self.querySeeds, seed: 2) { bytes throws(DataError) in try QueryFile.queries(bytes, file: "queries.json") }
+        let result = Self.fuzz("query files", Self.querySeeds, seed: 2) { bytes throws(DataError) in try QueryFile.queries(bytes, file: "queries.json") }
         #expect(result.loaded + result.refused == Self.iterations)
         #expect(result.loaded > 0 && result.refused > 0, "\(result)")
     }
 
     @Test func truthFilesLoadOrThrow() {
-        let result = Self.fuzz(Self.truthSeeds, seed: 3) { bytes throws(DataError) in try GroundTruth.truth(bytes, file: "truth.json") }
+        let result = Self.fuzz("truth files", Self.truthSeeds, seed: 3) { bytes throws(DataError) in try GroundTruth.truth(bytes, file: "truth.json") }
         #expect(result.loaded + result.refused == Self.iterations)
         #expect(result.loaded > 0 && result.refused > 0, "\(result)")
     }

@@ -34,8 +34,8 @@ import Testing
 
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-    /// Runs `decode` on every mutated input; returns how many decoded.
-    static func fuzz(_ seeds: [[UInt8]], seed: UInt64, _ decode: ([UInt8]) throws(IndexError) -> Void) -> Int {
+    /// Runs `decode` on every mutated input and prints the tally; returns how many decoded.
+    static func fuzz(_ target: String, _ seeds: [[UInt8]], seed: UInt64, _ decode: ([UInt8]) throws(IndexError) -> Void) -> Int {
         let mutator = Mutator(seeds: seeds)
         var decoded = 0
         for i in 0..<iterations {
@@ -46,16 +46,17 @@ import Testing
                 #expect(!error.description.isEmpty)
             }
         }
+        print("fuzz \(target): \(iterations) inputs, \(decoded) decoded, \(iterations - decoded) refused with an IndexError")
         return decoded
     }
 
     @Test func framesBlobsDecodeOrThrow() {
-        let decoded = Self.fuzz(Self.rows.map { [UInt8]($0.frames) }, seed: 11) { b throws(IndexError) in _ = try TrackCodec.decodeFrames(Data(b)) }
+        let decoded = Self.fuzz("frames blobs", Self.rows.map { [UInt8]($0.frames) }, seed: 11) { b throws(IndexError) in _ = try TrackCodec.decodeFrames(Data(b)) }
         #expect(decoded > 0 && decoded < Self.iterations)
     }
 
     @Test func boxesBlobsDecodeOrThrow() {
-        let decoded = Self.fuzz(Self.rows.map { [UInt8]($0.boxes) }, seed: 12) { b throws(IndexError) in _ = try TrackCodec.decodeBoxes(Data(b)) }
+        let decoded = Self.fuzz("boxes blobs", Self.rows.map { [UInt8]($0.boxes) }, seed: 12) { b throws(IndexError) in _ = try TrackCodec.decodeBoxes(Data(b)) }
         #expect(decoded > 0 && decoded < Self.iterations)
     }
 
@@ -64,7 +65,7 @@ import Testing
         let columns = ["frames", "boxes", "nl", "other_views", "appearance"]
         let seeds = Self.rows.flatMap { r in [[UInt8](r.frames), [UInt8](r.boxes), Self.bytes(r.nl), Self.bytes(r.otherViews), Self.bytes(r.appearance ?? "null")] }
         var rng = SplitMix64(seed: 13)
-        let decoded = Self.fuzz(seeds, seed: 13) { b throws(IndexError) in
+        let decoded = Self.fuzz("track rows", seeds, seed: 13) { b throws(IndexError) in
             var row = Self.rows[Int(rng.next() % UInt64(Self.rows.count))]
             switch columns[Int(rng.next() % UInt64(columns.count))] {
             case "frames": row.frames = Data(b)
@@ -85,7 +86,7 @@ import Testing
         let seeds = Self.features.flatMap { f, c in [Self.bytes(f.trajectory), Self.bytes(f.neighbours), Self.bytes(c.context)] }
         var rng = SplitMix64(seed: 14)
         let byID = Dictionary(uniqueKeysWithValues: Self.stored.map { ($0.track.id, $0) })
-        let decoded = Self.fuzz(seeds, seed: 14) { b throws(IndexError) in
+        let decoded = Self.fuzz("feature and camera rows", seeds, seed: 14) { b throws(IndexError) in
             let (feature, camera) = Self.features[Int(rng.next() % UInt64(Self.features.count))]
             guard let stored = byID[feature.id] else { return }
             let text = String(decoding: b, as: UTF8.self)
@@ -102,7 +103,7 @@ import Testing
     /// Feature vectors of any length and bit pattern load into a snapshot or throw; a loaded one searches.
     @Test func featureVectorsLoadOrThrowAndSearch() {
         let dimensions = Self.layout.dimensions
-        let decoded = Self.fuzz(Self.features.map { [UInt8]($0.0.vector) }, seed: 15) { b throws(IndexError) in
+        let decoded = Self.fuzz("feature vectors", Self.features.map { [UInt8]($0.0.vector) }, seed: 15) { b throws(IndexError) in
             var builder = FeatureSnapshot.Builder(dimensions: dimensions)
             try builder.append(id: "t", camera: "S01/c001", colour: "red", type: nil, vector: Data(b))
             let snapshot = builder.build(generation: 0)
