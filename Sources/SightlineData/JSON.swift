@@ -62,6 +62,13 @@ extension JSON {
         return value
     }
 
+    /// Throws unless `bytes` is JSON this parser accepts. Run it before Foundation's `JSONDecoder`
+    /// on untrusted text: that decoder traps, instead of throwing, on some texts nested past its
+    /// limit (513 `[` ending the input, Swift 6.3 on Linux), and this parser refuses those first.
+    public static func checkBeforeDecoding(_ bytes: [UInt8]) throws(JSONSyntaxError) {
+        _ = try parse(bytes)
+    }
+
     /// The UTF-8 byte-order mark, which a text may start with.
     public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 

@@ -184,7 +184,10 @@ enum RecordJSON {
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws(IndexError) -> T {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        do { return try decoder.decode(type, from: Data(text.utf8)) } catch {
+        do {
+            try JSON.checkBeforeDecoding(Array(text.utf8))
+            return try decoder.decode(type, from: Data(text.utf8))
+        } catch {
             throw .corrupt("\(T.self): \(error)")
         }
     }

@@ -3,6 +3,7 @@ import SightlineData
 @testable import SightlineIndex
 import SightlineRanking
 import SightlineTestSupport
+import SightlineTracks
 import Testing
 
 /// Seeded mutation fuzzing of the index's stored-record decoders: every mutated record must
@@ -48,6 +49,28 @@ import Testing
         }
         print("fuzz \(target): \(iterations) inputs, \(decoded) decoded, \(iterations - decoded) refused with an IndexError")
         return decoded
+    }
+
+    /// Inputs the fuzzing found that trapped: 513 `[` (feature rows, iteration 10240 of seed 14)
+    /// crashed Foundation's `JSONDecoder` inside `RecordJSON.decode`.
+    @Test(arguments: [String(repeating: "[", count: 513), #"{"a":"# + String(repeating: "[", count: 512), String(repeating: "[", count: 513) + "1[]"])
+    func foundCrashesThrow(text: String) throws {
+        #expect(throws: IndexError.self) { _ = try RecordJSON.decode(Trajectory.self, text) }
+        #expect(throws: IndexError.self) { _ = try RecordJSON.decode([String].self, text) }
+        let (feature, camera) = try #require(Self.features.first)
+        let stored = try #require(Self.stored.first { $0.track.id == feature.id })
+        do {
+            _ = try TrackDetail(stored: stored, trajectory: feature.trajectory, neighbours: text, sizeRatio: 1, camera: camera.context)
+            Issue.record("decoded \(text.prefix(20))...")
+        } catch {
+            guard case .malformed(table: "feature", key: feature.id, column: "neighbours", detail: _) = error else { Issue.record("got \(error)"); return }
+        }
+    }
+
+    /// The seeded run that found it still produces it, so the fuzz test itself replays the crash.
+    @Test func theFoundInputIsStillGenerated() {
+        let seeds = Self.features.flatMap { f, c in [Self.bytes(f.trajectory), Self.bytes(f.neighbours), Self.bytes(c.context)] }
+        #expect(Mutator(seeds: seeds).input(10240, seed: 14) == Self.bytes(String(repeating: "[", count: 513)))
     }
 
     @Test func framesBlobsDecodeOrThrow() {

@@ -72,7 +72,7 @@ struct StoredSizeTests {
         await #expect(throws: IndexError.malformed(table: "track", key: "a", column: "frame_count", detail: "is 7 but the track has 30 frames")) {
             _ = try await index.track(id: "a")
         }
-        try await Self.execute(backed, "UPDATE track SET nl = '[\"x\"' WHERE id = 'b'")
+        try await Self.execute(backed, "UPDATE track SET nl = \(String(repeating: "[", count: 513)) WHERE id = 'b'")
         await #expect(throws: IndexError.self) { _ = try await index.track(id: "b") }
         do { _ = try await index.track(id: "b") } catch let error as IndexError {
             guard case .malformed(table: "track", key: "b", column: "nl", detail: _) = error else { Issue.record("got \(error)"); return }
