@@ -4,8 +4,12 @@ import Foundation
 public enum TrackFile {
     /// Loads and validates every track, in file order.
     public static func load(from url: URL) throws(DataError) -> [Track] {
-        let file = url.path
-        return try IDKeyedFile.entries(of: url).map { (id, value) throws(DataError) -> Track in
+        try tracks(InputFile.contents(url.path), file: url.path)
+    }
+
+    /// The tracks of a file's bytes; `file` names it in errors.
+    static func tracks(_ bytes: [UInt8], file: String) throws(DataError) -> [Track] {
+        try IDKeyedFile.entries(bytes, file: file).map { (id, value) throws(DataError) -> Track in
             guard case let .object(fields) = value else {
                 throw .wrongType(file: file, id: id, field: "(track)", expected: "an object", found: value.kindName)
             }
@@ -66,8 +70,12 @@ public enum TrackFile {
 public enum QueryFile {
     /// Loads and validates every query, in file order.
     public static func load(from url: URL) throws(DataError) -> [QueryRecord] {
-        let file = url.path
-        return try IDKeyedFile.entries(of: url).map { (id, value) throws(DataError) -> QueryRecord in
+        try queries(InputFile.contents(url.path), file: url.path)
+    }
+
+    /// The queries of a file's bytes; `file` names it in errors.
+    static func queries(_ bytes: [UInt8], file: String) throws(DataError) -> [QueryRecord] {
+        try IDKeyedFile.entries(bytes, file: file).map { (id, value) throws(DataError) -> QueryRecord in
             let nl: [String]
             var other: [String] = []
             switch value {
@@ -95,16 +103,17 @@ public enum QueryFile {
     }
 }
 
-/// The shared shape of every CityFlow-NL file: one JSON object keyed by non-empty, unique ids.
+/// The shared shape of every CityFlow-NL file: one JSON object keyed by non-empty, unique ids,
+/// in UTF-8 (a leading byte-order mark is allowed).
 enum IDKeyedFile {
     static func entries(of url: URL) throws(DataError) -> [(key: String, value: JSON)] {
-        let file = url.path
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw .unreadable(file: file, reason: (error as NSError).localizedDescription)
-        }
-        let bytes = [UInt8](data)
-        guard bytes.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { throw .empty(file: file) }
+        try entries(InputFile.contents(url.path), file: url.path)
+    }
+
+    /// The entries of a file's bytes; `file` names it in errors.
+    static func entries(_ bytes: [UInt8], file: String) throws(DataError) -> [(key: String, value: JSON)] {
+        let text = bytes.starts(with: JSON.byteOrderMark) ? bytes.dropFirst(JSON.byteOrderMark.count) : bytes[...]
+        guard text.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { throw .empty(file: file) }
         let json: JSON
         do { json = try JSON.parse(bytes) } catch { throw .malformedJSON(file: file, detail: error.description) }
         guard case let .object(members) = json else { throw .notAnObject(file: file, found: json.kindName) }

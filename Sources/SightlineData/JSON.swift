@@ -49,15 +49,28 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 extension JSON {
-    /// Parses a complete JSON text (RFC 8259). Trailing content other than whitespace is an error.
+    /// Parses a complete JSON text (RFC 8259) in UTF-8, after an optional byte-order mark.
+    /// Trailing content other than whitespace, bytes that are not UTF-8 and unpaired surrogate
+    /// escapes are errors, never silently replaced.
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSON {
         var parser = JSONParser(bytes: bytes)
+        if bytes.starts(with: byteOrderMark) { parser.index = byteOrderMark.count }
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
         if parser.index < bytes.count { throw parser.error("unexpected content after the JSON value") }
         return value
     }
+
+    /// Throws unless `bytes` is JSON this parser accepts. Run it before Foundation's `JSONDecoder`
+    /// on untrusted text: that decoder traps, instead of throwing, on some texts nested past its
+    /// limit (513 `[` ending the input, Swift 6.3 on Linux), and this parser refuses those first.
+    public static func checkBeforeDecoding(_ bytes: [UInt8]) throws(JSONSyntaxError) {
+        _ = try parse(bytes)
+    }
+
+    /// The UTF-8 byte-order mark, which a text may start with.
+    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     /// Serialises compactly, with keys in their stored order.
     public func serialized() -> String {
@@ -147,6 +160,7 @@ private struct JSONParser {
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case let b where b >= 0x80: throw error("unexpected byte 0x\(hex(b)) at byte offset \(index)")
         default: throw error("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
         }
     }
@@ -229,12 +243,18 @@ private struct JSONParser {
                         guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid surrogate pair") }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     }
-                    let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
+                    guard let scalar = Unicode.Scalar(code) else {
+                        throw error("\\u escape of an unpaired surrogate at byte offset \(index - 6)")
+                    }
                     utf8.append(contentsOf: Array(String(scalar).utf8))
                 default: throw error("invalid escape")
                 }
             case 0..<0x20:
                 throw error("control character inside a string")
+            case 0x80...:
+                let n = try utf8SequenceLength()
+                utf8.append(contentsOf: bytes[index..<index + n])
+                index += n
             default:
                 utf8.append(b)
                 index += 1
@@ -242,6 +262,33 @@ private struct JSONParser {
         }
         throw error("unterminated string")
     }
+
+    /// The length of the well-formed UTF-8 sequence at `index` (Unicode 15, table 3-7), or an
+    /// error naming the byte offset where the ill-formed sequence starts.
+    func utf8SequenceLength() throws(JSONSyntaxError) -> Int {
+        let lead = bytes[index]
+        let (length, second): (Int, ClosedRange<UInt8>) = switch lead {
+        case 0xC2...0xDF: (2, 0x80...0xBF)
+        case 0xE0: (3, 0xA0...0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (3, 0x80...0xBF)
+        case 0xED: (3, 0x80...0x9F)
+        case 0xF0: (4, 0x90...0xBF)
+        case 0xF1...0xF3: (4, 0x80...0xBF)
+        case 0xF4: (4, 0x80...0x8F)
+        default: (1, 0x80...0xBF)
+        }
+        for k in 0..<length {
+            let at = index + k
+            let valid = k == 0 ? length > 1 : at < bytes.count && (k == 1 ? second : 0x80...0xBF).contains(bytes[at])
+            guard valid else {
+                let shown = bytes[index..<min(bytes.count, at + 1)].map { "0x" + hex($0) }.joined(separator: " ")
+                throw error("invalid UTF-8 (\(shown)) at byte offset \(index) in a string")
+            }
+        }
+        return length
+    }
+
+    func hex(_ b: UInt8) -> String { (b < 0x10 ? "0" : "") + String(b, radix: 16, uppercase: true) }
 
     mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
         guard index + 4 <= bytes.count else { throw error("truncated \\u escape") }

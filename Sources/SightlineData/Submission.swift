@@ -52,8 +52,12 @@ public struct GroundTruth: Sendable, Equatable {
 
     /// Reads `{query: "track"}` or `{query: ["track"]}` (the first listed track is the target).
     public static func load(from url: URL) throws(DataError) -> GroundTruth {
-        let file = url.path
-        return GroundTruth(targets: try IDKeyedFile.entries(of: url).map { (id, value) throws(DataError) in
+        try truth(InputFile.contents(url.path), file: url.path)
+    }
+
+    /// The truth of a file's bytes; `file` names it in errors.
+    static func truth(_ bytes: [UInt8], file: String) throws(DataError) -> GroundTruth {
+        GroundTruth(targets: try IDKeyedFile.entries(bytes, file: file).map { (id, value) throws(DataError) in
             switch value {
             case let .string(track) where !track.isEmpty: return (id, track)
             case .array:

@@ -108,17 +108,23 @@ final class ConcurrentResults<T>: @unchecked Sendable {
 }
 
 extension TrackDetail {
-    /// Decodes the stored rows of one track.
-    init(stored: StoredTrack, trajectory: String?, neighbours: String?, sizeRatio: Double?, camera: String?) throws {
+    /// Decodes the stored rows of one track; a damaged value names the track, its table and column.
+    init(stored: StoredTrack, trajectory: String?, neighbours: String?, sizeRatio: Double?, camera: String?) throws(IndexError) {
+        let id = stored.track.id
+        func decode<T: Decodable>(_ type: T.Type, _ text: String, table: String, column: String) throws(IndexError) -> T {
+            do throws(IndexError) { return try RecordJSON.decode(type, text) } catch {
+                throw error.located(table: table, key: table == "camera" ? stored.track.cameraKey : id, column: column)
+            }
+        }
         self.track = stored.track
         self.appearance = stored.appearance
         if let trajectory, trajectory != "null" {
-            self.trajectory = try RecordJSON.decode(Trajectory.self, trajectory)
+            self.trajectory = try decode(Trajectory.self, trajectory, table: "feature", column: "trajectory")
         } else {
             self.trajectory = nil
         }
-        self.neighbours = try neighbours.map { try RecordJSON.decode([Neighbour].self, $0) } ?? []
+        self.neighbours = try neighbours.map { n throws(IndexError) in try decode([Neighbour].self, n, table: "feature", column: "neighbours") } ?? []
         self.sizeRatio = sizeRatio ?? 1
-        self.camera = try camera.map { try RecordJSON.decode(CameraContext.self, $0) }
+        self.camera = try camera.map { c throws(IndexError) in try decode(CameraContext.self, c, table: "camera", column: "context") }
     }
 }

@@ -107,8 +107,10 @@ public struct FeatureSnapshot: Sendable {
     }
 
     /// The best `k` tracks passing `filter`, best first; equal totals go to the earlier track.
+    /// A `k` beyond the gallery keeps the whole gallery: nothing is sized by `k` itself.
     func top(_ k: Int, plan: Plan, filter: Filter, threads: Int) -> [(index: Int, total: Double)] {
-        guard k > 0, count > 0 else { return [] }
+        let k = min(k, count)
+        guard k > 0 else { return [] }
         let workers = max(1, min(threads, count / 65_536 + 1))
         let parts = Array((0..<count).evenlyChunked(in: workers))
         let results = ConcurrentResults<[(index: Int, total: Double)]>(count: workers)

@@ -47,3 +47,11 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension IndexError {
+    /// A decoder's `corrupt` detail placed in the record it came from; other errors unchanged.
+    func located(table: String, key: String, column: String) -> IndexError {
+        guard case let .corrupt(detail) = self else { return self }
+        return .malformed(table: table, key: key, column: column, detail: detail)
+    }
+}

@@ -53,11 +53,30 @@ struct TrackRow: Sendable {
         self.appearance = appearance
     }
 
-    func decoded() throws -> StoredTrack {
-        let track = Track(id: id, frames: try TrackCodec.decodeFrames(frames), boxes: try TrackCodec.decodeBoxes(boxes),
-                          nl: try RecordJSON.decode([String].self, nl), otherViews: try RecordJSON.decode([String].self, otherViews))
-        return StoredTrack(track: track, ord: ord, framesRoot: framesRoot,
-                           appearance: try appearance.map { try RecordJSON.decode(TrackAppearance.self, $0) })
+    /// The stored track, or `IndexError.malformed` naming the track and the column that is damaged.
+    /// Whatever the stored bytes claim, decoding allocates only what they hold and never traps.
+    func decoded() throws(IndexError) -> StoredTrack {
+        let refs = try field("frames") { () throws(IndexError) in try TrackCodec.decodeFrames(frames) }
+        let boxList = try field("boxes") { () throws(IndexError) in try TrackCodec.decodeBoxes(boxes) }
+        guard !refs.isEmpty else { throw malformed("frames", "holds no frames") }
+        guard refs.count == boxList.count else { throw malformed("boxes", "holds \(boxList.count) boxes for \(refs.count) frames") }
+        guard refs.count == frameCount else { throw malformed("frame_count", "is \(frameCount) but the track has \(refs.count) frames") }
+        let track = Track(id: id, frames: refs, boxes: boxList,
+                          nl: try field("nl") { () throws(IndexError) in try RecordJSON.decode([String].self, nl) },
+                          otherViews: try field("other_views") { () throws(IndexError) in try RecordJSON.decode([String].self, otherViews) })
+        let look = try field("appearance") { () throws(IndexError) in
+            try appearance.map { a throws(IndexError) in try RecordJSON.decode(TrackAppearance.self, a) }
+        }
+        return StoredTrack(track: track, ord: ord, framesRoot: framesRoot, appearance: look)
+    }
+
+    private func malformed(_ column: String, _ detail: String) -> IndexError {
+        .malformed(table: "track", key: id, column: column, detail: detail)
+    }
+
+    /// Runs one column's decoder, naming the track and column when the stored value is corrupt.
+    private func field<T>(_ column: String, _ decode: () throws(IndexError) -> T) throws(IndexError) -> T {
+        do throws(IndexError) { return try decode() } catch { throw error.located(table: "track", key: id, column: column) }
     }
 }
 
@@ -162,11 +181,14 @@ enum RecordJSON {
         }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws(IndexError) -> T {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        do { return try decoder.decode(type, from: Data(text.utf8)) } catch {
-            throw IndexError.corrupt("\(T.self): \(error)")
+        do {
+            try JSON.checkBeforeDecoding(Array(text.utf8))
+            return try decoder.decode(type, from: Data(text.utf8))
+        } catch {
+            throw .corrupt("\(T.self): \(error)")
         }
     }
 }

@@ -35,24 +35,30 @@ enum TrackCodec {
         return w.data
     }
 
+    /// Decodes `encodeFrames`' bytes. Every count is checked against the bytes that remain
+    /// and every frame number against overflow, so a damaged blob throws instead of trapping
+    /// or asking for memory it cannot describe.
     static func decodeFrames(_ data: Data) throws(IndexError) -> [FrameRef] {
         var r = ByteReader(data)
         switch try r.byte() {
         case 1:
             let prefix = try r.string(), suffix = try r.string(), scene = try r.string(), camera = try r.string()
-            let width = Int(try r.varint())
-            let count = Int(try r.varint())
+            let width = try r.count(atMost: FrameTemplate.maxWidth, of: "frame number digits")
+            let count = try r.count(bytesEach: 1, of: "frames")
             var frames: [FrameRef] = []
             frames.reserveCapacity(count)
             var frame = 0
-            for _ in 0..<count {
-                frame += Int(try r.signed())
+            for i in 0..<count {
+                let (next, overflow) = frame.addingReportingOverflow(Int(try r.signed()))
+                guard !overflow, next >= 0 else { throw .corrupt("frame \(i) has a number outside 0...\(Int.max)") }
+                frame = next
                 frames.append(FrameRef(path: prefix + FrameTemplate.pad(frame, width) + suffix, scene: scene, camera: camera, frame: frame))
             }
             return frames
         case 0:
-            let count = Int(try r.varint())
+            let count = try r.count(bytesEach: 4, of: "frames")
             var frames: [FrameRef] = []
+            frames.reserveCapacity(count)
             for _ in 0..<count {
                 let path = try r.string(), scene = try r.string(), camera = try r.string()
                 frames.append(FrameRef(path: path, scene: scene, camera: camera, frame: Int(try r.signed())))
@@ -89,25 +95,28 @@ enum TrackCodec {
         return w.data
     }
 
+    /// Decodes `encodeBoxes`' bytes, with counts bounded by the bytes that remain and sums checked for overflow.
     static func decodeBoxes(_ data: Data) throws(IndexError) -> [Box] {
         var r = ByteReader(data)
         switch try r.byte() {
         case 1:
-            let count = Int(try r.varint())
+            let count = try r.count(bytesEach: 4, of: "boxes")
             var boxes: [Box] = []
             boxes.reserveCapacity(count)
-            var x: Int64 = 0, y: Int64 = 0, w: Int64 = 0, h: Int64 = 0
-            for _ in 0..<count {
-                x += try r.signed()
-                y += try r.signed()
-                w += try r.signed()
-                h += try r.signed()
-                boxes.append(Box(x: Double(x), y: Double(y), w: Double(w), h: Double(h)))
+            var v: [Int64] = [0, 0, 0, 0]
+            for i in 0..<count {
+                for c in 0..<4 {
+                    let (next, overflow) = v[c].addingReportingOverflow(try r.signed())
+                    guard !overflow else { throw .corrupt("box \(i) overflows a 64-bit coordinate") }
+                    v[c] = next
+                }
+                boxes.append(Box(x: Double(v[0]), y: Double(v[1]), w: Double(v[2]), h: Double(v[3])))
             }
             return boxes
         case 0:
-            let count = Int(try r.varint())
+            let count = try r.count(bytesEach: 32, of: "boxes")
             var boxes: [Box] = []
+            boxes.reserveCapacity(count)
             for _ in 0..<count {
                 let x = try r.fixed64(), y = try r.fixed64(), w = try r.fixed64(), h = try r.fixed64()
                 boxes.append(Box(x: Double(bitPattern: x), y: Double(bitPattern: y), w: Double(bitPattern: w), h: Double(bitPattern: h)))
@@ -128,6 +137,9 @@ enum TrackCodec {
 
 /// `prefix + zero-padded frame + suffix`, shared by every frame of a track.
 struct FrameTemplate {
+    /// The most digits a stored frame number may be padded to; longer ones are stored plainly.
+    static let maxWidth = 64
+
     var prefix: String
     var suffix: String
     var scene: String
@@ -139,7 +151,7 @@ struct FrameTemplate {
         let path = first.path
         let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
         let digits = name.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty else { return nil }
+        guard !digits.isEmpty, digits.count <= Self.maxWidth else { return nil }
         prefix = String(path.dropLast(name.count))
         suffix = String(name.dropFirst(digits.count))
         width = digits.count
@@ -242,9 +254,27 @@ struct ByteReader {
         return v
     }
 
+    var remaining: Int { bytes.count - position }
+
+    /// A stored count of items that take at least `bytesEach` bytes each, refused when the bytes
+    /// that remain cannot hold that many.
+    mutating func count(bytesEach: Int, of what: String) throws(IndexError) -> Int {
+        let n = try varint()
+        guard n <= UInt64(remaining / bytesEach) else {
+            throw .corrupt("claims \(n) \(what) but only \(remaining) bytes remain")
+        }
+        return Int(n)
+    }
+
+    /// A stored count that may not exceed `limit`.
+    mutating func count(atMost limit: Int, of what: String) throws(IndexError) -> Int {
+        let n = try varint()
+        guard n <= UInt64(limit) else { throw .corrupt("claims \(n) \(what), more than \(limit)") }
+        return Int(n)
+    }
+
     mutating func string() throws(IndexError) -> String {
-        let n = Int(try varint())
-        guard position + n <= bytes.count else { throw .corrupt("truncated record") }
+        let n = try count(bytesEach: 1, of: "bytes of text")
         defer { position += n }
         return String(decoding: bytes[position..<(position + n)], as: UTF8.self)
     }

@@ -22,12 +22,33 @@ public enum ImageDecodingError: Error, Sendable, Equatable, CustomStringConverti
     case unreadable(path: String)
     case notAnImage(path: String)
     case corrupt(path: String, reason: String)
+    /// The header claims more pixels than `ImageSizeLimit` allows; nothing was allocated for them.
+    case tooLarge(path: String, width: Int, height: Int)
 
     public var description: String {
         switch self {
+        case let .tooLarge(path, width, height):
+            "image \(path) claims \(width)×\(height) pixels; the limit is \(ImageSizeLimit.maxSide) pixels a side "
+                + "and \(ImageSizeLimit.maxPixels / 1_000_000) megapixels"
         case let .unreadable(path): "cannot read image \(path): no such file or not readable"
         case let .notAnImage(path): "\(path) is neither a JPEG nor a PNG image"
         case let .corrupt(path, reason): "image \(path) is truncated or corrupt: \(reason)"
+        }
+    }
+}
+
+/// The largest image decoded, checked against the size a header claims before any pixel is
+/// allocated, so a crafted header cannot make one decode ask for gigabytes. Camera frames are at
+/// most a few megapixels (CityFlow: 1920×1080); 16,384 a side and 100 megapixels (300 MB of RGB)
+/// leave room for any real camera. Every decoder of untrusted pixels (JPEG, PNG, video frames) checks here.
+public enum ImageSizeLimit {
+    public static let maxSide = 16_384
+    public static let maxPixels = 100_000_000
+
+    /// Throws `tooLarge` unless `width × height` is within the limit.
+    public static func check(width: Int, height: Int, path: String) throws(ImageDecodingError) {
+        guard width <= maxSide, height <= maxSide, width * height <= maxPixels else {
+            throw .tooLarge(path: path, width: width, height: height)
         }
     }
 }
@@ -57,6 +78,7 @@ public enum ImageDecoder {
         guard header == 0, width > 0, height > 0 else {
             throw ImageDecodingError.corrupt(path: path, reason: String(cString: tjGetErrorStr2(handle)))
         }
+        try ImageSizeLimit.check(width: Int(width), height: Int(height), path: path)
         var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * 3)
         let status = bytes.withUnsafeBufferPointer { b in
             pixels.withUnsafeMutableBufferPointer { p in
@@ -83,6 +105,7 @@ public enum ImageDecoder {
         defer { png_image_free(&image) }
         image.format = UInt32(PNG_FORMAT_RGB)
         let width = Int(image.width), height = Int(image.height)
+        try ImageSizeLimit.check(width: width, height: height, path: path)
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         let finished = pixels.withUnsafeMutableBufferPointer { p in
             png_image_finish_read(&image, nil, p.baseAddress, Int32(width * 3), nil)

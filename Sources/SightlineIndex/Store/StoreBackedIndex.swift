@@ -105,8 +105,11 @@ extension StoreBackedIndex {
         try await store.read { session in
             var out: [String: TrackAppearance] = [:]
             for row in try await session.rows(in: ids, { "SELECT id, appearance FROM track WHERE appearance IS NOT NULL AND id IN \(list: $0)" }) {
-                let r = row.record(in: "track", key: "id")
-                out[try r.text("id")] = try RecordJSON.decode(TrackAppearance.self, try r.text("appearance"))
+                let r = row.record(in: "track", key: "id"), id = try r.text("id")
+                let text = try r.text("appearance")
+                do throws(IndexError) { out[id] = try RecordJSON.decode(TrackAppearance.self, text) } catch {
+                    throw error.located(table: "track", key: id, column: "appearance")
+                }
             }
             return out
         }

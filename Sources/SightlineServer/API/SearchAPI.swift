@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SightlineData
 import SightlineRanking
 import SightlineSearch
 
@@ -46,9 +47,12 @@ struct SearchBody: Decodable {
     /// Decodes a body, naming the field at fault.
     static func decode(_ data: Data) throws(APIError) -> SearchBody {
         do {
+            try JSON.checkBeforeDecoding([UInt8](data))
             return try JSONDecoder().decode(SearchBody.self, from: data)
         } catch let error as APIError {
             throw error
+        } catch let error as JSONSyntaxError {
+            throw .invalidJSON(detail: error.description)
         } catch DecodingError.typeMismatch(let type, let context) {
             if context.codingPath.isEmpty { throw .invalidJSON(detail: "expected a JSON object") }
             throw .invalidField(context.codingPath.dottedPath, reason: "must be \(Self.name(of: type))")
