@@ -36,7 +36,7 @@ struct StoredSizeTests {
 
     /// An index of `Fixtures.small` whose track `a` has `column` set to `blob` through SQL.
     func damagedIndex(_ column: String, _ blob: [UInt8]) async throws -> any VehicleIndex {
-        let index = try await IndexLocation.open(scratch.file("i-\(UUID().uuidString).sqlite").path, create: true)
+        let index = try await IndexLocation.open(scratch.file("i-\(UUID().uuidString).sqlite").path, access: .create)
         _ = try await index.add(Fixtures.small, options: AddOptions())
         let backed = try #require(index as? any StoreBackedIndex)
         try await Self.execute(backed, "UPDATE track SET \(raw: column) = \(Data(blob)) WHERE id = 'a'")
@@ -61,7 +61,7 @@ struct StoredSizeTests {
     }
 
     @Test func framesAndBoxesThatDisagreeThrow() async throws {
-        let index = try await IndexLocation.open(scratch.file("i.sqlite").path, create: true)
+        let index = try await IndexLocation.open(scratch.file("i.sqlite").path, access: .create)
         _ = try await index.add(Fixtures.small, options: AddOptions())
         let backed = try #require(index as? any StoreBackedIndex)
         try await Self.execute(backed, "UPDATE track SET boxes = (SELECT boxes FROM track WHERE id = 'c') WHERE id = 'a'")
@@ -83,7 +83,7 @@ struct StoredSizeTests {
     @Test(arguments: [4_294_967_296, Int.max])
     func aTopBeyondTheGalleryReturnsTheGallery(top: Int) async throws {
         let request = try SearchRequest(text: "a car turns left", top: top).validated(.unbounded)
-        let index = try await IndexLocation.open(scratch.file("i.sqlite").path, create: true)
+        let index = try await IndexLocation.open(scratch.file("i.sqlite").path, access: .create)
         _ = try await index.add(Fixtures.small, options: AddOptions())
         let searcher = try await IndexSearcher(index: index)
         #expect(try await searcher.search(request).count == Fixtures.small.count)

@@ -13,7 +13,7 @@ struct HugeTopTests {
     let scratch = TemporaryDirectory(prefix: "sightline-server")
 
     func backends() async throws -> [any SearchBackend] {
-        let index = try await IndexLocation.open(scratch.file("i.sqlite").path, create: true)
+        let index = try await IndexLocation.open(scratch.file("i.sqlite").path, access: .create)
         _ = try await index.add(Fixture.tracks, options: AddOptions())
         return [Fixture.backend, try await IndexSearcher(index: index)]
     }
