@@ -86,9 +86,6 @@ extension StoreBackedIndex {
                 do {
                     let t = try TrackRow(record)
                     let stored = try t.decoded()
-                    if stored.track.frames.count != t.frameCount {
-                        problems.append("track '\(t.id)': frame_count \(t.frameCount) but \(stored.track.frames.count) frames stored")
-                    }
                     if stored.track.cameraKey != t.camera {
                         problems.append("track '\(t.id)': camera '\(t.camera)' but its frames are of \(stored.track.cameraKey)")
                     }
