@@ -18,6 +18,8 @@ let package = Package(
         // the server's connection settings (NIO time amounts) and its stderr logger, which Hummingbird already brings
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        // tests stop a live server gracefully through its ServiceGroup, which Hummingbird already brings
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
@@ -98,6 +100,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "SightlineCLITests", dependencies: ["sightline", "SightlineData", "SightlineTestSupport"]),
     ]

@@ -73,10 +73,11 @@ public struct SightlineServer: Sendable {
     }
 
     /// An application listening on `configuration.host:port` with its connection limits (idle timeout,
-    /// at most `maxConnections` at once), logging to standard error; run it with `runService()`.
+    /// at most `maxConnections` at once), logging notices and failures to standard error; run it with `runService()`.
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let logger = Logger(label: "sightline") { StreamLogHandler.standardError(label: $0) }
-        let boundPort = boundPort, configuration = configuration
+        var logger = Logger(label: "sightline") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .notice
+        let boundPort = self.boundPort, configuration = self.configuration
         let idle = configuration.idleTimeout.components
         let idleTimeout = TimeAmount.nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)
         return Application(

@@ -1,32 +1,37 @@
 import Foundation
 import Hummingbird
+import Logging
+import ServiceLifecycle
 import SightlineServer
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `server.application()` — with its connection limits, which Hummingbird's `.live` test mode drops —
-/// on a free loopback port for the length of `body`.
+/// on a free loopback port for the length of `body`, then shut down gracefully.
 func withLiveServer<T: Sendable>(_ server: SightlineServer, _ body: @Sendable (Int) async throws -> T) async throws -> T {
     let (ports, continuation) = AsyncStream<Int>.makeStream()
     let app = server.application { port in continuation.yield(port) }
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await app.runService() }
+    let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw RawSocket.Failure("the server did not start") }
         do {
             let value = try await body(port)
-            group.cancelAll()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
             return value
         } catch {
-            group.cancelAll()
+            await group.triggerGracefulShutdown()
             throw error
         }
     }
 }
 
 /// One TCP connection to 127.0.0.1, written and read byte for byte, for what an HTTP client
-/// library will not do: stay silent, trickle headers, send any `Host`.
+/// library will not do: stay silent, trickle headers, send any `Host`. Reads block a dispatch
+/// thread, not the task pool the server in the same process answers on.
 final class RawSocket: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -39,8 +44,7 @@ final class RawSocket: @unchecked Sendable {
     init(port: Int, receiveTimeout: Double = 10) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure("socket() failed: errno \(errno)") }
-        var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - receiveTimeout.rounded(.down)) * 1e6))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setReceiveTimeout(receiveTimeout)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -52,6 +56,12 @@ final class RawSocket: @unchecked Sendable {
     }
 
     deinit { Glibc.close(fd) }
+
+    /// Reads give up after `seconds` of silence.
+    func setReceiveTimeout(_ seconds: Double) {
+        var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1e6))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
 
     /// Sends all of `text`; false once the server has closed the connection.
     @discardableResult
@@ -67,7 +77,28 @@ final class RawSocket: @unchecked Sendable {
     }
 
     /// What arrives until the server closes (`closed`) or stays silent past the receive timeout.
-    func readUntilClosed() -> (text: String, closed: Bool) {
+    func readUntilClosed() async -> (text: String, closed: Bool) {
+        await Self.offThePool { self.blockingReadUntilClosed() }
+    }
+
+    /// One response (headers and a `Content-Length` body); nil when none arrives before the timeout or the close.
+    func readResponse() async -> String? {
+        await Self.offThePool { self.blockingReadResponse() }
+    }
+
+    /// Sends a request and reads its response; nil when none comes.
+    func request(_ text: String) async -> String? {
+        guard send(text) else { return nil }
+        return await readResponse()
+    }
+
+    private static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
+    }
+
+    private func blockingReadUntilClosed() -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4_096)
         while true {
@@ -77,8 +108,7 @@ final class RawSocket: @unchecked Sendable {
         }
     }
 
-    /// One response (headers and a `Content-Length` body); nil when none arrives before the timeout or the close.
-    func readResponse() -> String? {
+    private func blockingReadResponse() -> String? {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4_096)
         while true {
@@ -93,12 +123,6 @@ final class RawSocket: @unchecked Sendable {
             guard n > 0 else { return nil }
             received += buffer[..<n]
         }
-    }
-
-    /// Sends a request and reads its response; nil when none comes.
-    func request(_ text: String) -> String? {
-        guard send(text) else { return nil }
-        return readResponse()
     }
 
     func close() { shutdown(fd, Int32(SHUT_RDWR)) }

@@ -114,13 +114,13 @@ struct RequestGuardMiddleware<Context: RequestContext>: RouterMiddleware {
 /// Headers on every response: the request id, and the browser protections for a page that loads
 /// only its own script, style and images (thumbnails may arrive as `blob:` when fetched with a token).
 enum ResponseHeaders {
-    static let requestID = HTTPField.Name("X-Request-Id")!
+    static let requestID = HTTPFields.Element.Name("X-Request-Id")!
     static let security: HTTPFields = [
         .contentSecurityPolicy: "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; "
             + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         .xContentTypeOptions: "nosniff",
-        HTTPField.Name("Referrer-Policy")!: "no-referrer",
-        HTTPField.Name("X-Frame-Options")!: "DENY",
-        HTTPField.Name("Cross-Origin-Resource-Policy")!: "same-origin",
+        HTTPFields.Element.Name("Referrer-Policy")!: "no-referrer",
+        HTTPFields.Element.Name("X-Frame-Options")!: "DENY",
+        HTTPFields.Element.Name("Cross-Origin-Resource-Policy")!: "same-origin",
     ]
 }
