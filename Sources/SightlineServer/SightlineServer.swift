@@ -28,7 +28,7 @@ public struct SightlineServer: Sendable {
         self.configuration = configuration
         renderer = TrackImageRenderer(backend: backend, cacheDirectory: configuration.cacheDirectory, capacity: configuration.imageCacheEntries)
         staticFiles = .bundled
-        boundPort = BoundPort(configuration.port)
+        boundPort = BoundPort()
     }
 
     /// The routes, for `Application(router:)` or for testing them without a socket.

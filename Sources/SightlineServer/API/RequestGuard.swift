@@ -58,11 +58,10 @@ struct HostCheck: Sendable {
     }
 }
 
-/// The port the server listens on, known once it is bound (it may have asked for port 0).
+/// The port the server listens on, known once `application()` has bound it (it may have asked for
+/// port 0); unknown for a router served some other way, which then accepts any port.
 final class BoundPort: Sendable {
     private let port = Atomic<Int>(0)
-
-    init(_ port: Int) { self.port.store(port, ordering: .relaxed) }
 
     var value: Int? {
         let port = port.load(ordering: .relaxed)
