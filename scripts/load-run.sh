@@ -81,7 +81,7 @@ rss() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status";
 sampler_pid=$!
 
 echo "server: $bin serve ${source_args[*]} --host 127.0.0.1 --port $port (pid $server_pid)"
-echo "load:   wrk -t$threads -c$connections -d$duration --latency per run; idle: $idle sockets held open (reopened if closed)"
+echo "load:   wrk -t$threads -c$connections -d$duration per run (scripts/wrk-search.lua); idle: $idle sockets held open (reopened if closed)"
 echo "rss before     $(rss) MiB"
 
 run() { # name, then the environment for wrk-search.lua

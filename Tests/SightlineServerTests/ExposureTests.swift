@@ -97,8 +97,8 @@ import Testing
     @Test func anIdleConnectionIsClosedAfterTheTimeout() async throws {
         let server = SightlineServer(backend: Fixture.backend, configuration: .init(port: 0, idleTimeout: .milliseconds(300)))
         let (silent, afterRequest) = try await withLiveServer(server) { port in
-            let silent = try await RawSocket(port: port, receiveTimeout: 10).readUntilClosed()
-            let kept = try RawSocket(port: port, receiveTimeout: 10)
+            let silent = try await RawSocket(port: port).readUntilClosed()
+            let kept = try RawSocket(port: port)
             let answered = await kept.request("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
             return (silent, (statusCode(answered), await kept.readUntilClosed()))
         }
@@ -110,7 +110,7 @@ import Testing
     @Test func headersTrickledSlowerThanTheTimeoutAreCutOff() async throws {
         let server = SightlineServer(backend: Fixture.backend, configuration: .init(port: 0, idleTimeout: .milliseconds(300)))
         let (sentAll, answer) = try await withLiveServer(server) { port in
-            let socket = try RawSocket(port: port, receiveTimeout: 10)
+            let socket = try RawSocket(port: port)
             var sentAll = socket.send("GET /health HTTP/1.1\r\nHost: localhost\r\n")
             for _ in 0..<30 where sentAll {
                 try await Task.sleep(for: .milliseconds(100))
@@ -130,7 +130,7 @@ import Testing
             socket.send("POST /search HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
             for character in body {
                 socket.send(String(character))
-                try await Task.sleep(for: .milliseconds(30))
+                try await Task.sleep(for: .milliseconds(100))
             }
             return statusCode(await socket.readResponse())
         }
@@ -147,7 +147,7 @@ import Testing
             let third = try RawSocket(port: port, receiveTimeout: 1)
             let whileFull = await third.request(health)
             first.close()
-            third.setReceiveTimeout(10)
+            third.setReceiveTimeout(60)
             let afterClose = await third.readResponse()
             second.close()
             third.close()

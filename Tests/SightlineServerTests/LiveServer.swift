@@ -41,7 +41,7 @@ final class RawSocket: @unchecked Sendable {
     private let fd: Int32
 
     /// Connects; reads give up after `receiveTimeout` seconds of silence.
-    init(port: Int, receiveTimeout: Double = 10) throws {
+    init(port: Int, receiveTimeout: Double = 60) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure("socket() failed: errno \(errno)") }
         setReceiveTimeout(receiveTimeout)
