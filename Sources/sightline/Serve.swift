@@ -95,15 +95,17 @@ struct Serve: AsyncParsableCommand {
         let configuration = ServerConfiguration(host: host, port: port, cacheDirectory: URL(fileURLWithPath: pixels.cache), token: try token(),
                                                 allowedHosts: allowedHost, idleTimeout: .milliseconds(Int(clamping: (idleTimeout * 1_000).rounded())),
                                                 maxConnections: connections)
+        let checked: ServerConfiguration
+        do {
+            checked = try configuration.validated()
+        } catch {
+            throw ValidationError(error.description)
+        }
         if ["0.0.0.0", "::", "[::]"].contains(host), allowedHost.isEmpty {
             printError("sightline: --host \(host) listens on every address but answers only Host 127.0.0.1, localhost or [::1]; "
                        + "add --allowed-host NAME for each name or address clients use")
         }
-        do {
-            return try configuration.validated()
-        } catch {
-            throw ValidationError(error.description)
-        }
+        return checked
     }
 
     /// The token from --token-file (surrounding whitespace dropped), else from SIGHTLINE_TOKEN.
