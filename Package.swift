@@ -15,6 +15,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // the server's connection settings (NIO time amounts) and its stderr logger, which Hummingbird already brings
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        // tests stop a live server gracefully through its ServiceGroup, which Hummingbird already brings
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
@@ -64,6 +69,9 @@ let package = Package(
         .target(name: "SightlineServer", dependencies: [
             "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking", "SightlineSearch", "SightlinePixels",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Public")]),
         // test support: the ../shared lookup and skip traits, the built tool, temporary folders,
         // CityFlow-NL file writing; only test targets depend on it
@@ -91,6 +99,8 @@ let package = Package(
             "SightlineServer", "SightlineSearch", "SightlineIndex", "SightlineRanking", "SightlineData", "SightlineTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "SightlineCLITests", dependencies: ["sightline", "SightlineData", "SightlinePixels", "SightlineTestSupport"]),
     ]

@@ -1,5 +1,7 @@
--- wrk script for scripts/bench-http.sh: POSTs /search with the bodies in $SIGHTLINE_BODIES
--- (one JSON object per line, used in turn), and prints p50/p99 latency and requests/s.
+-- wrk script for scripts/bench-http.sh and scripts/load-run.sh: POSTs /search with the bodies in
+-- $SIGHTLINE_BODIES (one JSON object per line, used in turn), or GETs $SIGHTLINE_GET when set,
+-- and prints p50/p99 latency and requests/s.
+local get = os.getenv("SIGHTLINE_GET")
 local bodies = {}
 local path = os.getenv("SIGHTLINE_BODIES")
 if path then
@@ -13,6 +15,7 @@ end
 
 local counter = 0
 request = function()
+  if get and #get > 0 then return wrk.format("GET", get) end
   counter = counter + 1
   local body = bodies[(counter % #bodies) + 1]
   return wrk.format("POST", "/search", { ["Content-Type"] = "application/json" }, body)

@@ -1,33 +1,43 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
 import SightlineData
 import SightlineSearch
 
 /// Sightline's HTTP API and web page over any `SearchBackend`:
 ///
 /// - `POST /search` `{"text", "top", "cameras", "colours", "types"}` → ranked hits with each term's contribution
-/// - `GET /tracks/{id}` → camera, frames, boxes, descriptions and trajectory analysis
+/// - `GET /tracks/{id}[?offset=&limit=]` → camera, frames, boxes (sampled, or one page), descriptions and trajectory analysis
 /// - `GET /tracks/{id}/thumbnail`, `GET /tracks/{id}/motion-map` → PNG (404 without frames)
 /// - `GET /vocabulary` → the filter values; `GET /health`; `GET /` and the page's files
 ///
-/// Errors are `{"error": "..."}` with a 4xx/5xx status.
+/// Errors are `{"error": "..."}` with a 4xx/5xx status; a 5xx carries only a generic message and
+/// `requestId`, the detail goes to the log. Every request is checked for its `Host`, the token when
+/// one is set and, on POST, a JSON content type (`RequestGuardMiddleware`).
 public struct SightlineServer: Sendable {
     public let backend: any SearchBackend
     public let configuration: ServerConfiguration
     private let renderer: TrackImageRenderer
     private let staticFiles: StaticFiles
+    private let boundPort: BoundPort
 
     public init(backend: any SearchBackend, configuration: ServerConfiguration = ServerConfiguration()) {
         self.backend = backend
         self.configuration = configuration
         renderer = TrackImageRenderer(backend: backend, cacheDirectory: configuration.cacheDirectory, capacity: configuration.imageCacheEntries)
         staticFiles = .bundled
+        boundPort = BoundPort()
     }
 
     /// The routes, for `Application(router:)` or for testing them without a socket.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: RequestGuardMiddleware(hosts: HostCheck(configuration: configuration, boundPort: boundPort),
+                                                      token: configuration.token.map(TokenCheck.init),
+                                                      openPaths: Set(staticFiles.files.keys).union(["/health"])))
         router.get("/health") { _, _ in
             JSONResponse.make(["status": "ok"])
         }
@@ -38,11 +48,14 @@ public struct SightlineServer: Sendable {
         router.post("/search") { request, _ in
             try await search(request)
         }
-        router.get("/tracks/:id") { _, context in
+        router.get("/tracks/:id") { request, context in
             let id = try trackID(context)
+            let query = request.uri.queryParameters
+            let selection = try BoxSelection(offset: query["offset"].map(String.init), limit: query["limit"].map(String.init),
+                                             maxLimit: configuration.maxTrackBoxes)
             guard let track = try await backend.track(id: id) else { throw APIError.unknownTrack(id) }
             let hasFrames = try await backend.framesRoot(of: id) != nil
-            return JSONResponse.make(TrackDetail(track: track, hasFrames: hasFrames))
+            return JSONResponse.make(TrackDetail(track: track, hasFrames: hasFrames, selection: selection))
         }
         router.get("/tracks/:id/thumbnail") { _, context in
             try await image(.thumbnail, of: trackID(context))
@@ -59,10 +72,25 @@ public struct SightlineServer: Sendable {
         return router
     }
 
-    /// An application listening on `configuration.host:port`; run it with `runService()`.
+    /// An application listening on `configuration.host:port` with its connection limits (idle timeout,
+    /// at most `maxConnections` at once), logging notices and failures to standard error; run it with `runService()`.
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Sightline"),
-                    onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) })
+        var logger = Logger(label: "sightline") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .notice
+        let boundPort = self.boundPort, configuration = self.configuration
+        let idle = configuration.idleTimeout.components
+        let idleTimeout = TimeAmount.nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)
+        return Application(
+            router: router(), server: .http1(configuration: .init(idleTimeout: idleTimeout)),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Sightline",
+                                 backlog: configuration.backlog,
+                                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                boundPort.set(port)
+                await onServerRunning(port)
+            },
+            logger: logger)
     }
 
     /// Serves until SIGINT or SIGTERM; `onServerRunning` gets the bound port once it listens.
@@ -71,7 +99,7 @@ public struct SightlineServer: Sendable {
     }
 
     private func search(_ request: Request) async throws -> Response {
-        let data = try await Self.body(of: request, limit: configuration.maxBodyBytes)
+        let data = try await Self.body(of: request, limit: configuration.maxBodyBytes, timeout: configuration.bodyTimeout)
         let searchRequest = try SearchBody.decode(data).validated(against: configuration)
         let clock = ContinuousClock()
         let start = clock.now
@@ -99,14 +127,17 @@ public struct SightlineServer: Sendable {
         return id.removingPercentEncoding ?? id
     }
 
-    /// The request body, refused as soon as it passes `limit` bytes (or announces more).
-    private static func body(of request: Request, limit: Int) async throws -> Data {
+    /// The request body, refused as soon as it passes `limit` bytes (or announces more) or takes
+    /// longer than `timeout` (a silent client is cut off sooner, by the connection's idle timeout).
+    private static func body(of request: Request, limit: Int, timeout: Duration) async throws -> Data {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIError.bodyTooLarge(limit: limit)
         }
+        let deadline = ContinuousClock.now + timeout
         var data = Data()
         for try await buffer in request.body {
             guard data.count + buffer.readableBytes <= limit else { throw APIError.bodyTooLarge(limit: limit) }
+            guard ContinuousClock.now <= deadline else { throw APIError.bodyTimedOut(seconds: Int(timeout.components.seconds)) }
             data.append(contentsOf: buffer.readableBytesView)
         }
         return data

@@ -49,6 +49,12 @@ struct BrowserTests {
                 #expect(drawn == shown.count, "every card shows a thumbnail or a drawn trajectory")
                 let bars = try await driver.execute(session, "return document.querySelectorAll('#results .card .fill').length") as? Int
                 #expect((bars ?? 0) >= shown.count, "every card explains its score")
+                let styled = try await driver.execute(session,
+                    "return [...document.querySelectorAll('#results .card .fill')].filter(f => f.style.width !== '').length") as? Int
+                #expect(styled == bars, "the bars' widths are set under the page's Content-Security-Policy")
+                let policy = try await driver.execute(session,
+                    "return fetch('/').then(r => r.headers.get('content-security-policy'))") as? String
+                #expect(policy?.contains("script-src 'self'") == true, "the page is served under its policy")
 
                 try FileManager.default.createDirectory(at: Self.screenshot.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try await driver.screenshot(session).write(to: Self.screenshot)

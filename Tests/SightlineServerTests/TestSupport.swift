@@ -30,6 +30,11 @@ extension TestResponse {
         try JSONDecoder().decode(type, from: Data(buffer: body))
     }
 
+    /// A header by name, for those HTTPTypes has no constant for.
+    func header(_ name: String) -> String? {
+        HTTPFields.Element.Name(name).flatMap { headers[$0] }
+    }
+
     /// The `error` of a `{"error": "..."}` body.
     var errorMessage: String? {
         (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["error"] as? String

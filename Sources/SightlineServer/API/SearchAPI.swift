@@ -64,7 +64,7 @@ struct SearchBody: Decodable {
             }
             throw .invalidField(context.codingPath.dottedPath, reason: "is malformed: \(context.debugDescription)")
         } catch {
-            throw .invalidJSON(detail: "\(error)")
+            throw .invalidJSON(detail: "it could not be decoded")
         }
     }
 
@@ -73,7 +73,7 @@ struct SearchBody: Decodable {
         case is String.Type: "a string"
         case is Int.Type, is Double.Type: "a number"
         case is [String].Type, is [Any].Type: "a list of strings"
-        default: "\(type)"
+        default: "of another type"
         }
     }
 }

@@ -48,6 +48,8 @@ actor TrackImageRenderer {
                 }
             } catch let error as APIError {
                 throw error
+            } catch ImageDecodingError.unreadable(let path) {
+                throw APIError.frameMissing(track: id, image: kind.rawValue, path: path)
             } catch {
                 throw APIError.imageFailed(track: id, image: kind.rawValue, detail: "\(error)")
             }

@@ -15,6 +15,7 @@ function el(tag, attrs = {}, ...children) {
   for (const [k, v] of Object.entries(attrs)) {
     if (k === "class") node.className = v;
     else if (k === "text") node.textContent = v;
+    else if (k === "style") node.style.cssText = v;
     else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v);
   }
@@ -35,11 +36,37 @@ function termColour(term) {
   return `hsl(${h} 60% 60%)`;
 }
 
+// A server beyond loopback asks for its access token (401); it is kept for this tab only.
+function withToken(options = {}) {
+  const token = sessionStorage.getItem("sightline-token");
+  return token ? { ...options, headers: { ...(options.headers || {}), Authorization: `Bearer ${token}` } } : options;
+}
+
+async function authorized(path, options) {
+  let response = await fetch(path, withToken(options));
+  if (response.status === 401) {
+    const token = window.prompt("This Sightline server needs its access token:");
+    if (token) {
+      sessionStorage.setItem("sightline-token", token.trim());
+      response = await fetch(path, withToken(options));
+    }
+  }
+  return response;
+}
+
 async function api(path, options) {
-  const response = await fetch(path, options);
+  const response = await authorized(path, options);
   const body = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
   if (!response.ok) throw new Error(body.error || `HTTP ${response.status}`);
   return body;
+}
+
+// An image URL the page may show: the API path itself, or with a token its bytes as a blob.
+async function imageSource(path) {
+  if (!sessionStorage.getItem("sightline-token")) return path;
+  const response = await fetch(path, withToken());
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return URL.createObjectURL(await response.blob());
 }
 
 async function loadVocabulary() {
@@ -144,7 +171,7 @@ async function trackDetail(id) {
 
 // The rendered image when the server has frames, else the path drawn from the boxes.
 async function picture(detail, which) {
-  const url = detail.images[which];
+  const url = detail.images[which] && await imageSource(detail.images[which]).catch(() => null);
   if (url) {
     const img = el("img", { alt: `${which} of ${detail.id}`, src: url });
     const loaded = await new Promise((resolve) => { img.onload = () => resolve(true); img.onerror = () => resolve(false); });
