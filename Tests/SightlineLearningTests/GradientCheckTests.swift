@@ -6,10 +6,12 @@ import Testing
 /// Every backward pass against central finite differences of the forward pass. The layers compute in
 /// `Float`, so the objective Σ y·r is summed in `Double` and the step is 1e-2 (1e-3 for the losses
 /// with γ = 48); the bound is a relative error (see `relativeError`) of 1e-2 for the layers and 2e-3
-/// for the losses, which compute in `Double` but return a `Float` loss.
+/// for the losses, which compute in `Double` but return a `Float` loss (5e-3 for the circle loss, whose
+/// γ = 48 makes its value large, so its `Float` rounding weighs more in the difference quotient).
 @Suite struct GradientCheckTests {
     static let layerBound = 1e-2
     static let lossBound = 2e-3
+    static let circleBound = 5e-3
 
     @Test func linear() {
         var generator = SplitMix64(seed: 1)
@@ -158,12 +160,15 @@ import Testing
         #expect(relativeError(result.logScale, numeric) < Self.lossBound)
     }
 
+    /// α_p and α_n are constants of the gradient (as in the authors' code), so the check differentiates
+    /// with them held at the point of evaluation.
     @Test func circleLoss() {
         let s = Self.similarities(seed: 33), loss = CircleLoss()
         #expect(loss.gamma == 48 && loss.margin == 0.35)
         let result = loss(similarities: s)
         #expect(result.loss > 0)
-        #expect(relativeError(result.similarities.data, numericalGradient(s, step: 1e-3) { Double(loss(similarities: $0).loss) }) < Self.lossBound)
+        let numeric = numericalGradient(s, step: 1e-3) { Double(loss.evaluate($0, weightsFrom: s).loss) }
+        #expect(relativeError(result.similarities.data, numeric) < Self.circleBound)
     }
 
     @Test func tripletLossWithGivenAndHardestNegatives() {
@@ -176,9 +181,9 @@ import Testing
         let result = loss(anchors: a, positives: p, negatives: n, hasNegative: given)
         #expect(result.hardest.enumerated().allSatisfy { i, j in given[i] == (j == nil) && j != i })
         let value = { (a: Tensor, p: Tensor, n: Tensor) in Double(loss(anchors: a, positives: p, negatives: n, hasNegative: given).loss) }
-        #expect(relativeError(result.anchors.data, numericalGradient(a, step: 1e-3) { value($0, p, n) }) < Self.lossBound)
-        #expect(relativeError(result.positives.data, numericalGradient(p, step: 1e-3) { value(a, $0, n) }) < Self.lossBound)
-        #expect(relativeError(result.negatives.data, numericalGradient(n, step: 1e-3) { value(a, p, $0) }) < Self.lossBound)
+        #expect(relativeError(result.anchors.data, numericalGradient(a, step: 1e-2) { value($0, p, n) }) < Self.lossBound)
+        #expect(relativeError(result.positives.data, numericalGradient(p, step: 1e-2) { value(a, $0, n) }) < Self.lossBound)
+        #expect(relativeError(result.negatives.data, numericalGradient(n, step: 1e-2) { value(a, p, $0) }) < Self.lossBound)
         for i in given.indices where !given[i] {
             #expect(result.negatives.data[(i * 5)..<(i * 5 + 5)].allSatisfy { $0 == 0 })
         }
@@ -192,6 +197,8 @@ import Testing
         #expect(result.negatives.count == 0)
     }
 
+    /// InfoNCE and the triplet loss through both towers (the circle loss's detached weights are not a
+    /// gradient of its value; `ParityTests` checks it through the towers against PyTorch's autograd).
     @Test func twoTowersLossAndGradients() {
         var configuration = TwoTowers.Configuration()
         configuration.trajectoryFeatures = 3
@@ -203,12 +210,13 @@ import Testing
         let model = TwoTowers(configuration: configuration, seed: 38)
         let batch = ContrastiveBatch(trajectories: random([5, 6, 3], seed: 39), texts: random([5, 6], seed: 40),
                                      otherViews: random([5, 6], seed: 41), hasOtherView: [true, false, true, false, false])
+        let weights = TwoTowers.LossWeights(circle: 0)
         let total = { (model: TwoTowers) -> Double in
             var masks = SplitMix64(seed: 42)
-            return Double(model.lossAndGradients(batch, generator: &masks).losses.total)
+            return Double(model.lossAndGradients(batch, weights: weights, generator: &masks).losses.total)
         }
         var masks = SplitMix64(seed: 42)
-        let gradients = model.lossAndGradients(batch, generator: &masks).gradients.namedParameters
+        let gradients = model.lossAndGradients(batch, weights: weights, generator: &masks).gradients.namedParameters
         var changed = model
         for name in ["text_head.fc1.weight", "trajectory.conv2.bias", "track_head.norm.weight", "logit_scale"] {
             let analytic = gradients.first { $0.name == name }!.tensor

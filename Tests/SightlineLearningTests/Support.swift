@@ -55,15 +55,14 @@ func projection(_ y: Tensor, onto r: Tensor) -> Double {
 
 /// The parity fixture written by scripts/make-learning-fixtures.py.
 enum Fixture {
-    static let cases: [String: Any] = {
-        guard let url = Bundle.module.url(forResource: "learning", withExtension: "json", subdirectory: "Fixtures"),
-              let data = try? Data(contentsOf: url),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
-        return json
-    }()
+    /// The whole fixture, parsed anew for each caller (it is small).
+    static func cases() throws -> [String: Any] {
+        let url = try #require(Bundle.module.url(forResource: "learning", withExtension: "json", subdirectory: "Fixtures"))
+        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
 
     static func section(_ name: String) throws -> [String: Any] {
-        try #require(cases[name] as? [String: Any], "fixture section \(name)")
+        try #require(try cases()[name] as? [String: Any], "fixture section \(name)")
     }
 }
 

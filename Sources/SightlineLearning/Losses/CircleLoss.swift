@@ -26,6 +26,13 @@ public struct CircleLoss: Sendable {
     }
 
     public func callAsFunction(similarities s: Tensor) -> Result {
+        evaluate(s, weightsFrom: s)
+    }
+
+    /// The loss of `s` with α_p and α_n taken from `weights`: the returned gradient is exact for
+    /// fixed weights, which is what finite differences can check.
+    func evaluate(_ s: Tensor, weightsFrom weights: Tensor) -> Result {
+        precondition(weights.shape == s.shape, "circle loss weights \(weights.shape) for similarities \(s.shape)")
         precondition(s.rank == 2 && s.shape[0] == s.shape[1] && s.shape[0] > 1, "circle loss needs a square similarity matrix of 2 or more, not \(s.shape)")
         let n = s.shape[0]
         var gradient = [Double](repeating: 0, count: n * n)
@@ -35,10 +42,10 @@ public struct CircleLoss: Sendable {
             let index: (Int, Int) -> Int = direction == 0 ? { $0 * n + $1 } : { $1 * n + $0 }
             for i in 0..<n {
                 let positive = Double(s.data[index(i, i)])
-                let alphaP = max(0, 1 + margin - positive)
+                let alphaP = max(0, 1 + margin - Double(weights.data[index(i, i)]))
                 let logitP = -gamma * alphaP * (positive - (1 - margin))
                 let others = (0..<n).filter { $0 != i }
-                let alphaN = others.map { max(0, Double(s.data[index(i, $0)]) + margin) }
+                let alphaN = others.map { max(0, Double(weights.data[index(i, $0)]) + margin) }
                 let logitsN = zip(others, alphaN).map { j, alpha in gamma * alpha * (Double(s.data[index(i, j)]) - margin) }
                 let lse = logSumExp(logitsN)
                 let z = lse + logitP

@@ -30,6 +30,12 @@ public struct TripletLoss: Sendable {
         precondition(negatives.map { $0.shape == anchors.shape && hasNegative.count == n } ?? hasNegative.allSatisfy { !$0 },
                      "triplet negatives \(negatives?.shape ?? []) with \(hasNegative.count) flags for \(n) anchors")
         let row = { (t: Tensor, i: Int) in t.data[(i * d)..<(i * d + d)] }
+        func distance(_ x: ArraySlice<Float>, _ y: ArraySlice<Float>) -> Double {
+            zip(x, y).reduce(0) { sum, pair in
+                let v = Double(pair.0) - Double(pair.1) + Self.epsilon
+                return sum + v * v
+            }.squareRoot()
+        }
         func difference(_ x: ArraySlice<Float>, _ y: ArraySlice<Float>) -> (vector: [Double], norm: Double) {
             let v = zip(x, y).map { Double($0) - Double($1) + Self.epsilon }
             return (v, v.reduce(0) { $0 + $1 * $1 }.squareRoot())
@@ -44,13 +50,10 @@ public struct TripletLoss: Sendable {
             if let negatives, hasNegative[i] {
                 negative = difference(anchor, row(negatives, i))
             } else {
-                var best: (index: Int, difference: (vector: [Double], norm: Double))?
-                for j in 0..<n where j != i {
-                    let candidate = difference(anchor, row(positives, j))
-                    if best.map({ candidate.norm < $0.difference.norm }) ?? true { best = (j, candidate) }
-                }
-                hardest[i] = best!.index
-                negative = best!.difference
+                let others = (0..<n).filter { $0 != i }
+                let nearest = others.min { distance(anchor, row(positives, $0)) < distance(anchor, row(positives, $1)) } ?? 0
+                hardest[i] = nearest
+                negative = difference(anchor, row(positives, nearest))
             }
             let value = positive.norm - negative.norm + margin
             guard value > 0 else { continue }
