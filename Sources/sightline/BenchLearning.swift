@@ -49,6 +49,7 @@ extension Bench {
             let python = try torchPython()
             let threads = ThreadConfig(threads: self.threads).threads
             BLAS.setThreads(threads)
+            HeapRetention.enable()
             let configuration = TwoTowers.Configuration()
             let model = TwoTowers(configuration: configuration, seed: 1)
             let input = benchBatch(configuration)

@@ -56,6 +56,9 @@ public struct TrajectoryEncoder: Parameterized {
         return (y, Cache(conv1: c1, activation1: g1, conv2: c2, activation2: g2, pooling: p))
     }
 
+    /// The encoding alone, for inference.
+    public func callAsFunction(_ x: Tensor) -> Tensor { forward(x).output }
+
     public func backward(_ gradient: Tensor, cache: Cache) -> (input: Tensor, parameters: Gradients) {
         let da2 = pooling.backward(gradient, cache: cache.pooling)
         let (da1, g2) = conv2.backward(activation.backward(da2, cache: cache.activation2), cache: cache.conv2)

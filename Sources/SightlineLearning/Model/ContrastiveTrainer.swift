@@ -22,6 +22,7 @@ public struct ContrastiveTrainer: Sendable {
         self.maxGradientNorm = maxGradientNorm
         self.lossWeights = lossWeights
         self.generator = SplitMix64(seed: seed)
+        HeapRetention.enable()
     }
 
     /// One optimisation step on `batch`; returns its losses (before the step) and the gradient norm before clipping.

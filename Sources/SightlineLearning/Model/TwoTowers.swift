@@ -87,7 +87,7 @@ public struct TwoTowers: Parameterized {
 
     /// Unit track embeddings [batch × embedding] of trajectories [batch × time × features], without dropout.
     public func embedTracks(_ trajectories: Tensor) -> Tensor {
-        normalize.forward(trackHead(trajectory.forward(trajectories).output)).output
+        normalize.forward(trackHead(trajectory(trajectories))).output
     }
 
     /// Unit text embeddings [batch × embedding] of frozen sentence embeddings [batch × textFeatures], without dropout.
