@@ -54,6 +54,10 @@ let package = Package(
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // appearance: colour, type and embeddings of vehicles from pixels
         .target(name: "SightlineAppearance", dependencies: ["SightlineData", "SightlinePixels", "SightlineEngine"]),
+        // learning: layers with hand-written backward passes, contrastive losses, AdamW; matrix work through the engine's BLAS
+        .target(name: "SightlineLearning", dependencies: ["SightlineData", "SightlineEngine", "SightlineWeightFiles"],
+                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
+                                .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // ranking: score terms and their registry, fusion, explanations, the feature layout
         .target(name: "SightlineRanking", dependencies: ["SightlineData", "SightlineLanguage", "SightlineTracks"]),
         // search: the search contract, request validation and filters, the in-memory backend
@@ -79,7 +83,7 @@ let package = Package(
         // command-line tool: wires the implementations together
         .executableTarget(name: "sightline", dependencies: [
             "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineEngine", "SightlinePixels",
-            "SightlineAppearance", "SightlineRanking", "SightlineSearch", "SightlineIndex", "SightlineServer",
+            "SightlineAppearance", "SightlineLearning", "SightlineRanking", "SightlineSearch", "SightlineIndex", "SightlineServer",
             .product(name: "Algorithms", package: "swift-algorithms"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -90,6 +94,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SightlinePixelsTests", dependencies: ["SightlinePixels", "CTurboJPEG", "CPNG", "SightlineTestSupport"]),
         .testTarget(name: "SightlineAppearanceTests", dependencies: ["SightlineAppearance", "SightlineData", "SightlinePixels", "SightlineEngine", "SightlineTestSupport"]),
+        .testTarget(name: "SightlineLearningTests", dependencies: ["SightlineLearning", "SightlineEngine", "SightlineData", "SightlineTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "SightlineRankingTests", dependencies: ["SightlineRanking", "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineTestSupport"]),
         .testTarget(name: "SightlineIndexTests", dependencies: [
             "SightlineIndex", "SightlineSearch", "SightlineData", "SightlineRanking", "SightlineLanguage", "SightlineTracks",

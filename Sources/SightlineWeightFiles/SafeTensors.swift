@@ -8,6 +8,36 @@ public enum SafeTensors {
         try parse(WeightFile.read(path), path: path)
     }
 
+    /// The bytes of a safetensors file holding `tensors` as F32, in name order, so the same
+    /// tensors always give the same bytes; the header is padded with spaces to a multiple of 8.
+    public static func encode(_ tensors: [String: StoredTensor]) -> [UInt8] {
+        let names = tensors.keys.sorted()
+        var offset = 0
+        var entries: [String] = []
+        for name in names {
+            let tensor = tensors[name]!
+            let end = offset + 4 * tensor.data.count
+            entries.append("\(quoted(name)):{\"dtype\":\"F32\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}")
+            offset = end
+        }
+        var header = Array("{\(entries.joined(separator: ","))}".utf8)
+        header += [UInt8](repeating: 0x20, count: (8 - header.count % 8) % 8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8 + header.count + offset)
+        withUnsafeBytes(of: UInt64(header.count).littleEndian) { bytes += $0 }
+        bytes += header
+        for name in names {
+            for value in tensors[name]!.data { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
+        }
+        return bytes
+    }
+
+    /// `name` as a JSON string literal.
+    private static func quoted(_ name: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [name], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
+        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+    }
+
     static func parse(_ bytes: [UInt8], path: String) throws -> [String: StoredTensor] {
         var reader = ByteReader(bytes: bytes, path: path)
         let headerLength = try reader.uint(8)

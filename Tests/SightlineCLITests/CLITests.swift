@@ -66,4 +66,23 @@ struct CLITests {
         #expect(result.stderr.contains("efficientnet-lite0:16"))
         #expect(result.stdout.isEmpty)
     }
+
+    @Test func benchLearningTimesTheTrainingStepAndTheEncoder() throws {
+        let result = try SightlineTool.run(["bench", "learning", "--batch", "4", "--steps", "3", "--seconds", "0", "--json"],
+                                           environment: ["SIGHTLINE_TORCH_VENV": ""])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = result.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(rows.map { $0["case"] as? String } == ["two-tower step", "trajectory encoder fwd+bwd"])
+        #expect(rows.allSatisfy { ($0["per_second"] as? Double ?? 0) > 0 && $0["runtime"] as? String == "swift" && $0["batch"] as? Int == 4 })
+    }
+
+    @Test func benchLearningRefusesAVenvWithoutPythonBeforeMeasuring() throws {
+        let result = try SightlineTool.run(["bench", "learning", "--batch", "4", "--seconds", "0"],
+                                           environment: ["SIGHTLINE_TORCH_VENV": "/nonexistent-venv"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("/nonexistent-venv/bin/python is not an executable"))
+        #expect(result.stdout.isEmpty)
+    }
 }

@@ -2,24 +2,24 @@ import SightlineWeightFiles
 
 extension Tensor {
     /// Wraps a tensor read by a weight-file parser, sharing its elements.
-    init(_ stored: StoredTensor) {
+    public init(_ stored: StoredTensor) {
         self.init(shape: stored.shape, data: stored.data)
     }
 }
 
 /// A state dict that hands out each tensor once, checked by shape, and at the end
 /// throws for any tensor nobody asked for, so a model never silently runs on partial weights.
-struct StrictWeights {
+public struct StrictWeights {
     private var tensors: [String: Tensor]
-    let path: String
+    public let path: String
 
-    init(_ tensors: [String: Tensor], path: String) {
+    public init(_ tensors: [String: Tensor], path: String) {
         self.tensors = tensors
         self.path = path
     }
 
     /// Removes and returns tensor `key`, which must have `shape` when given.
-    mutating func take(_ key: String, shape: [Int]? = nil) throws -> Tensor {
+    public mutating func take(_ key: String, shape: [Int]? = nil) throws -> Tensor {
         guard let tensor = tensors.removeValue(forKey: key) else {
             throw WeightFileError.missingKey(path: path, key: key)
         }
@@ -30,13 +30,13 @@ struct StrictWeights {
     }
 
     /// Whether tensor `key` is still present (used to discover optional layers such as expansions).
-    func contains(_ key: String) -> Bool { tensors[key] != nil }
+    public func contains(_ key: String) -> Bool { tensors[key] != nil }
 
     /// The shape of tensor `key`, if present.
-    func shape(of key: String) -> [Int]? { tensors[key]?.shape }
+    public func shape(of key: String) -> [Int]? { tensors[key]?.shape }
 
     /// Throws for the first leftover tensor not matched by `unused`.
-    func finish(unused: (String) -> Bool) throws {
+    public func finish(unused: (String) -> Bool) throws {
         if let extra = tensors.keys.sorted().first(where: { !unused($0) }) {
             throw WeightFileError.unexpectedKey(path: path, key: extra)
         }

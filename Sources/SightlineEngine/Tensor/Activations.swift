@@ -1,7 +1,7 @@
 import Glibc
 
 /// Element-wise activations used by the models, applied in place.
-enum Activation {
+public enum Activation {
     /// ReLU6, min(max(x, 0), 6): MobileNetV2's quantisation-friendly ReLU (Sandler et al., 2018).
     static func relu6(_ x: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0..<count { x[i] = min(max(x[i], 0), 6) }
@@ -29,8 +29,8 @@ enum Activation {
     }
 
     /// erf(x) as x·P(x²)/Q(x²) on [−4, 4] (the float approximation of Eigen's `generic_fast_erf_float`).
-    @inline(__always)
-    static func erf(_ value: SIMD8<Float>) -> SIMD8<Float> {
+    @inlinable @inline(__always)
+    public static func erf(_ value: SIMD8<Float>) -> SIMD8<Float> {
         var x = value
         x.replace(with: SIMD8(repeating: 4), where: x .> 4)
         x.replace(with: SIMD8(repeating: -4), where: x .< -4)

@@ -3,14 +3,14 @@ import Foundation
 
 /// Matrix products through OpenBLAS, one function per call shape.
 ///
-/// Every product in the engine goes through these functions so that the shapes
-/// and transpositions are written down once.
-enum BLAS {
+/// Every product in the engine and in SightlineLearning goes through these functions so that
+/// the shapes and transpositions are written down once.
+public enum BLAS {
     /// Evaluated once before the first OpenBLAS call; see `BLASKernels.upgradeFallback`.
     private static let kernels: Void = BLASKernels.upgradeFallback()
 
     /// C[m×n] = A[m×k] · B[k×n] (+ C when `accumulate`), all row-major with leading dimensions given.
-    static func gemm(
+    public static func gemm(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
@@ -25,7 +25,7 @@ enum BLAS {
 
     /// C[m×n] = alpha · A[m×k] · B[n×k]ᵀ (+ C when `accumulate`), row-major; the shape of
     /// `torch.nn.Linear` (weight is [out×in]).
-    static func gemmTransposedB(
+    public static func gemmTransposedB(
         m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
@@ -38,8 +38,23 @@ enum BLAS {
                     accumulate ? 1 : 0, c, Int32(ldc))
     }
 
+    /// C[m×n] = A[k×m]ᵀ · B[k×n] (+ C when `accumulate`), row-major; the weight gradient
+    /// of a linear layer, dW = dYᵀ · X, summed over the rows of a batch.
+    public static func gemmTransposedA(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        accumulate: Bool = false
+    ) {
+        _ = kernels
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb),
+                    accumulate ? 1 : 0, c, Int32(ldc))
+    }
+
     /// Sets how many threads OpenBLAS may use for one product.
-    static func setThreads(_ count: Int) {
+    public static func setThreads(_ count: Int) {
         _ = kernels
         openblas_set_num_threads(Int32(max(1, count)))
     }
