@@ -39,29 +39,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-queries="${SIGHTLINE_QUERIES:-$root/../shared/data/cityflow-nl/2022/test-queries.json}"
-if [ -f "$queries" ] && command -v python3 >/dev/null; then
-    python3 - "$queries" "$top" > "$work/bodies.jsonl" <<'PY'
-import json, sys
-queries = json.load(open(sys.argv[1]))
-for q in queries.values():
-    nl = q["nl"] if isinstance(q, dict) else q
-    print(json.dumps({"text": "\n".join(nl), "top": int(sys.argv[2])}))
-PY
-else
-    echo "bench-http.sh: no $queries (or no python3): one fixed query" >&2
-    : > "$work/bodies.jsonl"
-fi
-
-port="${port:-$(( 20000 + RANDOM % 20000 ))}"
-"$bin" serve "${source_args[@]}" --host 127.0.0.1 --port "$port" --cache "$work/cache" > "$work/serve.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
-    sleep 0.1
-done
-curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "bench-http.sh: server did not come up" >&2; cat "$work/serve.log" >&2; exit 1; }
+source "$root/scripts/serve-common.sh"
+write_query_bodies bench-http.sh
+start_server bench-http.sh
 
 echo "server: sightline serve ${source_args[*]} (pid $server_pid, port $port)"
 echo "load:   wrk -t$threads -c$connections -d$duration, POST /search, top $top, $(wc -l < "$work/bodies.jsonl") query bodies"

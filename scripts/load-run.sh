@@ -49,28 +49,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-queries="${SIGHTLINE_QUERIES:-$root/../shared/data/cityflow-nl/2022/test-queries.json}"
-if [ -f "$queries" ]; then
-    python3 - "$queries" "$top" > "$work/bodies.jsonl" <<'PY'
-import json, sys
-for q in json.load(open(sys.argv[1])).values():
-    nl = q["nl"] if isinstance(q, dict) else q
-    print(json.dumps({"text": "\n".join(nl), "top": int(sys.argv[2])}))
-PY
-else
-    echo "load-run.sh: no $queries: one fixed query" >&2
-    : > "$work/bodies.jsonl"
-fi
-
-port="$(( 20000 + RANDOM % 20000 ))"
-"$bin" serve "${source_args[@]}" --host 127.0.0.1 --port "$port" --cache "$work/cache" > "$work/serve.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
-    sleep 0.1
-done
-curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "load-run.sh: server did not come up" >&2; cat "$work/serve.log" >&2; exit 1; }
+source "$root/scripts/serve-common.sh"
+write_query_bodies load-run.sh
+start_server load-run.sh
 
 rss() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status"; }
 ( peak=0; while kill -0 "$server_pid" 2>/dev/null; do

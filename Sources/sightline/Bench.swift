@@ -82,14 +82,7 @@ struct Bench: AsyncParsableCommand {
         }
 
         private func measure(items: Int, _ body: () -> Void) -> Double {
-            body()
-            let start = Date()
-            var passes = 0
-            repeat {
-                body()
-                passes += 1
-            } while Date().timeIntervalSince(start) < seconds
-            return Double(passes * items) / Date().timeIntervalSince(start)
+            Double(items) * passesPerSecond(for: seconds, body)
         }
 
         private func benchImages(_ model: EfficientNetLite) throws -> [Tensor] {

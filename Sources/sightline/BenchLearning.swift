@@ -86,14 +86,7 @@ extension Bench {
         }
 
         private func measure(_ body: () -> Void) -> Double {
-            body()
-            let start = Date()
-            var passes = 0
-            repeat {
-                body()
-                passes += 1
-            } while Date().timeIntervalSince(start) < seconds
-            return Double(passes) / Date().timeIntervalSince(start)
+            passesPerSecond(for: seconds, body)
         }
 
         /// The python of the venv $SIGHTLINE_TORCH_VENV names, checked before anything is measured; nil when unset.

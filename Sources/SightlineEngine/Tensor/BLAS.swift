@@ -17,10 +17,7 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int,
         accumulate: Bool = false
     ) {
-        _ = kernels
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb),
-                    accumulate ? 1 : 0, c, Int32(ldc))
+        sgemm(CblasNoTrans, CblasNoTrans, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
     }
 
     /// C[m×n] = alpha · A[m×k] · B[n×k]ᵀ (+ C when `accumulate`), row-major; the shape of
@@ -32,10 +29,7 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int,
         accumulate: Bool = false
     ) {
-        _ = kernels
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
-                    accumulate ? 1 : 0, c, Int32(ldc))
+        sgemm(CblasNoTrans, CblasTrans, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
     }
 
     /// C[m×n] = A[k×m]ᵀ · B[k×n] (+ C when `accumulate`), row-major; the weight gradient
@@ -47,9 +41,16 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int,
         accumulate: Bool = false
     ) {
+        sgemm(CblasTrans, CblasNoTrans, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+    }
+
+    private static func sgemm(
+        _ transA: CBLAS_TRANSPOSE, _ transB: CBLAS_TRANSPOSE, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
         _ = kernels
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb),
+        cblas_sgemm(CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
                     accumulate ? 1 : 0, c, Int32(ldc))
     }
 
