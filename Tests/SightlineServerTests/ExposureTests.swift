@@ -122,8 +122,9 @@ import Testing
         #expect(!answer.text.contains("200 OK"), "3 s of headers trickled at 100 ms each never became a request (sent all: \(sentAll))")
     }
 
+    /// The idle timeout is long so that a loaded machine cannot close the held connections first.
     @Test func aBodyTrickledPastTheBodyTimeoutIs408() async throws {
-        let server = SightlineServer(backend: Fixture.backend, configuration: .init(port: 0, idleTimeout: .seconds(5), bodyTimeout: .milliseconds(200)))
+        let server = SightlineServer(backend: Fixture.backend, configuration: .init(port: 0, idleTimeout: .seconds(600), bodyTimeout: .milliseconds(200)))
         let status = try await withLiveServer(server) { port in
             let socket = try RawSocket(port: port)
             let body = #"{"text": "a car turns left"}"#
@@ -137,8 +138,9 @@ import Testing
         #expect(status == 408)
     }
 
+    /// The idle timeout is long so that a loaded machine cannot close the held connections first.
     @Test func connectionsPastTheCapWaitForOneToClose() async throws {
-        let server = SightlineServer(backend: Fixture.backend, configuration: .init(port: 0, maxConnections: 2))
+        let server = SightlineServer(backend: Fixture.backend, configuration: .init(port: 0, idleTimeout: .seconds(600), maxConnections: 2))
         let (whileFull, afterClose) = try await withLiveServer(server) { port in
             let health = "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"
             let first = try RawSocket(port: port), second = try RawSocket(port: port)
