@@ -30,6 +30,7 @@ struct Index: AsyncParsableCommand {
 
         @OptionGroup(title: "Pixels (optional: with --frames-root, colour and type from the frames are stored)")
         var pixels: PixelOptions
+        @OptionGroup var missingFrames: MissingFrameOptions
 
         func validate() throws {
             guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
@@ -37,7 +38,7 @@ struct Index: AsyncParsableCommand {
 
         func run() async throws {
             let list = try TrackFile.load(from: URL(fileURLWithPath: tracks))
-            let appearance = try pixels.appearance(of: list)
+            let appearance = try pixels.appearance(of: list, strict: missingFrames.strict)
             let options = AddOptions(
                 appearance: appearance, appearanceModel: pixels.framesRoot == nil ? nil : pixels.modelDescription,
                 framesRoot: pixels.framesRoot.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, batchSize: batchSize,

@@ -28,6 +28,7 @@ struct Rank: AsyncParsableCommand {
 
     @OptionGroup(title: "Pixels (optional: with --frames-root, colour and type from the frames join the score)")
     var pixels: PixelOptions
+    @OptionGroup var missingFrames: MissingFrameOptions
 
     func validate() throws {
         guard explainTop > 0 else { throw ValidationError("--explain-top must be positive") }
@@ -37,7 +38,7 @@ struct Rank: AsyncParsableCommand {
         try Outputs.check(files: ["--out": out, "--explain": explain])
         let ranker = try ranking.ranker()
         let trackList = try TrackFile.load(from: URL(fileURLWithPath: tracks))
-        let gallery = Gallery(tracks: trackList, appearance: try pixels.appearance(of: trackList))
+        let gallery = Gallery(tracks: trackList, appearance: try pixels.appearance(of: trackList, strict: missingFrames.strict))
         let queryRecords = try QueryFile.load(from: URL(fileURLWithPath: queries))
         let clock = ContinuousClock()
         let start = clock.now

@@ -48,6 +48,7 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup(title: "Pixels (with --tracks: thumbnails, motion maps, colour and type from the frames)")
     var pixels: PixelOptions
+    @OptionGroup var missingFrames: MissingFrameOptions
 
     func validate() throws {
         guard (db == nil) != (tracks == nil) else { throw ValidationError("give exactly one of --db and --tracks") }
@@ -79,7 +80,7 @@ struct Serve: AsyncParsableCommand {
             }
         } else if let tracks {
             let list = try TrackFile.load(from: URL(fileURLWithPath: tracks))
-            try await serve(MemoryBackend(tracks: list, framesRoot: pixels.framesRoot, appearance: try pixels.appearance(of: list), ranker: ranker),
+            try await serve(MemoryBackend(tracks: list, framesRoot: pixels.framesRoot, appearance: try pixels.appearance(of: list, strict: missingFrames.strict), ranker: ranker),
                             configuration)
         } else {
             throw ValidationError("give exactly one of --db and --tracks")

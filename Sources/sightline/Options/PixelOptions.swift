@@ -21,9 +21,6 @@ struct PixelOptions: ParsableArguments {
     @Option(help: "Background estimate: mean (SSM) or median.")
     var backgroundMethod: String = "mean"
 
-    @Flag(help: "Stop at a missing frame file instead of leaving its track without pixels (with a warning).")
-    var strict = false
-
     @OptionGroup var describer: DescriberOptions
 
     func validate() throws {
@@ -61,8 +58,8 @@ struct PixelOptions: ParsableArguments {
 
     /// Colour, type and embedding of every track (colour only with --colour-only), with progress
     /// on stderr; empty without --frames-root. A track with a missing frame goes without pixels,
-    /// with a warning naming both (the first few) and a count at the end; with --strict it stops the command.
-    func appearance(of tracks: [Track]) throws -> [String: TrackAppearance] {
+    /// with a warning naming both (the first few) and a count at the end; with `strict` (--strict) it stops the command.
+    func appearance(of tracks: [Track], strict: Bool) throws -> [String: TrackAppearance] {
         guard let images else { return [:] }
         let step = max(1, tracks.count / 10)
         let report = try AppearanceExtractor(images: images, encoder: describer.encoder(), strict: strict).appearance(of: tracks) { done, total in
@@ -82,4 +79,10 @@ struct PixelOptions: ParsableArguments {
         }
         return report.appearance
     }
+}
+
+/// `--strict` of the commands that describe a whole gallery from its frames.
+struct MissingFrameOptions: ParsableArguments {
+    @Flag(help: "Stop at a missing frame file instead of leaving its track without pixels (with a warning).")
+    var strict = false
 }
