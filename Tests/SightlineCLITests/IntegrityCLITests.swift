@@ -33,21 +33,6 @@ struct IntegrityCLITests {
         return db
     }
 
-    /// Overwrites four pages in the middle of the file, past the header and schema pages.
-    static func damagePages(_ path: String) throws {
-        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        let raw = Int(bytes[16]) << 8 | Int(bytes[17])
-        let pageSize = raw == 1 ? 65_536 : raw
-        let pages = bytes.count / pageSize
-        try #require(pages >= 16, "the index has only \(pages) pages")
-        for i in (pages / 2 * pageSize)..<((pages / 2 + 4) * pageSize) { bytes[i] = UInt8(truncatingIfNeeded: i &* 31 &+ 7) }
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-    }
-
-    static func fingerprint(_ path: String) throws -> (Data, Date?) {
-        (try Data(contentsOf: URL(fileURLWithPath: path)), try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
-    }
-
     // MARK: damaged index
 
     @Test func indexCheckPassesACleanIndexAndFailsADamagedOneWhichAddRefuses() throws {
@@ -57,7 +42,7 @@ struct IntegrityCLITests {
         #expect(clean.stdout.contains("verdict     sound"), "\(clean.stdout)")
         #expect(clean.stdout.contains("tracks      120"), "\(clean.stdout)")
 
-        try Self.damagePages(db)
+        try IndexFileDamage.overwritePages(db)
         let damaged = try SightlineTool.run(["index", "check", "--db", db])
         #expect(damaged.status == 1, "\(damaged.stdout)\(damaged.stderr)")
         #expect(damaged.stdout.contains("problem     SQLite integrity_check:"), "\(damaged.stdout)")
@@ -67,12 +52,12 @@ struct IntegrityCLITests {
         let stats = try SightlineTool.run(["index", "stats", "--db", db])
         #expect(!stats.stdout.contains("every track whole"), "\(stats.stdout)")
 
-        let before = try Self.fingerprint(db)
+        let before = try IndexFileDamage.fingerprint(db)
         let tracks = try cli.writeTracks("tracks.json")
         let add = try SightlineTool.run(["index", "add", "--tracks", tracks, "--db", db])
         #expect(add.status == 1, "\(add.stderr)")
         #expect(add.stderr.contains("the index is damaged") && add.stderr.contains("quick_check") && add.stderr.contains("Nothing was written"), "\(add.stderr)")
-        #expect(try Self.fingerprint(db) == before)
+        #expect(try IndexFileDamage.fingerprint(db) == before)
     }
 
     // MARK: read-only index
@@ -84,7 +69,7 @@ struct IntegrityCLITests {
         let db = try builtIndex()
         chmod(db, 0o444)
         defer { chmod(db, 0o644) }
-        let before = try Self.fingerprint(db)
+        let before = try IndexFileDamage.fingerprint(db)
         let search = try SightlineTool.run(["search", "a car going straight", "--db", db, "--top", "2"])
         #expect(search.status == 0, "\(search.stderr)")
         #expect(search.stderr.contains("2 hits from 120 tracks"), "\(search.stderr)")
@@ -92,7 +77,7 @@ struct IntegrityCLITests {
         #expect(stats.status == 0, "\(stats.stderr)")
         let check = try SightlineTool.run(["index", "check", "--db", db])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-        #expect(try Self.fingerprint(db) == before)
+        #expect(try IndexFileDamage.fingerprint(db) == before)
     }
 
     // MARK: outputs

@@ -24,21 +24,6 @@ import Testing
         return path
     }
 
-    /// Overwrites four pages in the middle of the file (past the header and schema pages) with a pattern.
-    static func damagePages(_ path: String) throws {
-        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        let raw = Int(bytes[16]) << 8 | Int(bytes[17])
-        let pageSize = raw == 1 ? 65_536 : raw
-        let pages = bytes.count / pageSize
-        try #require(pages >= 16, "the index has only \(pages) pages")
-        for i in (pages / 2 * pageSize)..<((pages / 2 + 4) * pageSize) { bytes[i] = UInt8(truncatingIfNeeded: i &* 31 &+ 7) }
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-    }
-
-    static func fingerprint(_ path: String) throws -> (Data, Date?) {
-        (try Data(contentsOf: URL(fileURLWithPath: path)), try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
-    }
-
     @Test func aCleanIndexIsSound() async throws {
         let path = try await builtIndex()
         let index = try SQLiteIndex(path: path, access: .read)
@@ -51,14 +36,14 @@ import Testing
 
     @Test func damagedPagesAreReportedAndNeverWrittenInto() async throws {
         let path = try await builtIndex()
-        try Self.damagePages(path)
+        try IndexFileDamage.overwritePages(path)
         let index = try SQLiteIndex(path: path, access: .read)
         let report = try await index.check()
         try await index.close()
         #expect(!report.isSound)
         #expect(report.problems.contains { $0.hasPrefix("SQLite integrity_check:") }, "\(report.problems)")
 
-        let before = try Self.fingerprint(path)
+        let before = try IndexFileDamage.fingerprint(path)
         #expect {
             _ = try SQLiteIndex(path: path, access: .write)
         } throws: { error in
@@ -66,7 +51,7 @@ import Testing
             return index == path && check == "SQLite quick_check" && !problems.isEmpty
                 && (error as? IndexError)?.description.contains("Rebuild the index") == true
         }
-        #expect(try Self.fingerprint(path) == before, "nothing was written into the damaged file")
+        #expect(try IndexFileDamage.fingerprint(path) == before, "nothing was written into the damaged file")
     }
 
     /// A clean close leaves no WAL content; a non-empty `-wal` left beside the index (as a killed
@@ -74,7 +59,7 @@ import Testing
     @Test func aLeftoverWALRunsTheFullCheckBeforeWriting() async throws {
         let path = try await builtIndex()
         #expect(!SQLiteStore.walInUse(path), "a writer that closed leaves the WAL empty")
-        try Self.damagePages(path)
+        try IndexFileDamage.overwritePages(path)
         try Data(repeating: 0, count: 64).write(to: URL(fileURLWithPath: path + "-wal"))
         #expect {
             _ = try SQLiteIndex(path: path, access: .create)
@@ -88,7 +73,7 @@ import Testing
     /// and writes through it fail: SQLite's read-only open flag, whoever runs the test.
     @Test func readingOpensReadOnly() async throws {
         let path = try await builtIndex()
-        let before = try Self.fingerprint(path)
+        let before = try IndexFileDamage.fingerprint(path)
         let index = try await IndexLocation.open(path, access: .read)
         let searcher = try await IndexSearcher(index: index)
         let hits = try await searcher.search(SearchRequest(text: "a car going straight", top: 3))
@@ -97,7 +82,7 @@ import Testing
         #expect(try await index.check().isSound)
         await #expect(throws: (any Error).self) { _ = try await index.add(Fixtures.small, options: AddOptions()) }
         try await index.close()
-        #expect(try Self.fingerprint(path) == before)
+        #expect(try IndexFileDamage.fingerprint(path) == before)
     }
 
     /// A read-only file in a read-only folder is searchable. Root ignores permission bits, so as
@@ -125,13 +110,13 @@ import Testing
         let store = try SQLiteStore(path: path)
         try await store.write { try await $0.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)") }
         try await store.close()
-        let before = try Self.fingerprint(path)
+        let before = try IndexFileDamage.fingerprint(path)
         #expect {
             _ = try SQLiteIndex(path: path, access: .read)
         } throws: { error in
             guard case .needsMigration? = error as? IndexError else { return false }
             return (error as? IndexError)?.description.contains("Run a writing command") == true
         }
-        #expect(try Self.fingerprint(path) == before)
+        #expect(try IndexFileDamage.fingerprint(path) == before)
     }
 }

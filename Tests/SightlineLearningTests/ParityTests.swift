@@ -9,15 +9,20 @@ import Testing
 @Suite struct ParityTests {
     static let bound = 1e-4
 
+    /// A layer's output and its input, weight and bias gradients against the fixture section.
+    static func expectParity(_ f: [String: Any], output: Tensor, gradInput: Tensor, gradWeight: Tensor, gradBias: Tensor) throws {
+        #expect(relativeError(output.data, try f.reference("output")) < bound)
+        #expect(relativeError(gradInput.data, try f.reference("grad_input")) < bound)
+        #expect(relativeError(gradWeight.data, try f.reference("grad_weight")) < bound)
+        #expect(relativeError(gradBias.data, try f.reference("grad_bias")) < bound)
+    }
+
     @Test func linear() throws {
         let f = try Fixture.section("linear")
         let layer = Linear(weight: try f.tensor("weight"), bias: try f.tensor("bias"))
         let (y, cache) = layer.forward(try f.tensor("input"))
         let (dx, grads) = layer.backward(try f.tensor("upstream"), cache: cache)
-        #expect(relativeError(y.data, try f.reference("output")) < Self.bound)
-        #expect(relativeError(dx.data, try f.reference("grad_input")) < Self.bound)
-        #expect(relativeError(grads.weight.data, try f.reference("grad_weight")) < Self.bound)
-        #expect(relativeError(grads.bias.data, try f.reference("grad_bias")) < Self.bound)
+        try Self.expectParity(f, output: y, gradInput: dx, gradWeight: grads.weight, gradBias: grads.bias)
     }
 
     @Test func layerNorm() throws {
@@ -25,10 +30,7 @@ import Testing
         let layer = LayerNorm(weight: try f.tensor("weight"), bias: try f.tensor("bias"))
         let (y, cache) = layer.forward(try f.tensor("input"))
         let (dx, grads) = layer.backward(try f.tensor("upstream"), cache: cache)
-        #expect(relativeError(y.data, try f.reference("output")) < Self.bound)
-        #expect(relativeError(dx.data, try f.reference("grad_input")) < Self.bound)
-        #expect(relativeError(grads.weight.data, try f.reference("grad_weight")) < Self.bound)
-        #expect(relativeError(grads.bias.data, try f.reference("grad_bias")) < Self.bound)
+        try Self.expectParity(f, output: y, gradInput: dx, gradWeight: grads.weight, gradBias: grads.bias)
     }
 
     @Test func gelu() throws {
@@ -52,10 +54,7 @@ import Testing
         let layer = Conv1d(weight: try f.tensor("weight"), bias: try f.tensor("bias"))
         let (y, cache) = layer.forward(try f.tensor("input"))
         let (dx, grads) = layer.backward(try f.tensor("upstream"), cache: cache)
-        #expect(relativeError(y.data, try f.reference("output")) < Self.bound)
-        #expect(relativeError(dx.data, try f.reference("grad_input")) < Self.bound)
-        #expect(relativeError(grads.weight.data, try f.reference("grad_weight")) < Self.bound)
-        #expect(relativeError(grads.bias.data, try f.reference("grad_bias")) < Self.bound)
+        try Self.expectParity(f, output: y, gradInput: dx, gradWeight: grads.weight, gradBias: grads.bias)
     }
 
     @Test func temporalPooling() throws {
