@@ -62,11 +62,30 @@ extension JSON {
         return value
     }
 
-    /// Throws unless `bytes` is JSON this parser accepts. Run it before Foundation's `JSONDecoder`
-    /// on untrusted text: that decoder traps, instead of throwing, on some texts nested past its
-    /// limit (513 `[` ending the input, Swift 6.3 on Linux), and this parser refuses those first.
+    /// Throws when `bytes` nests arrays and objects deeper than this parser's limit (512). Run it
+    /// before Foundation's `JSONDecoder` on untrusted text: that decoder traps, instead of
+    /// throwing, once 513 arrays or objects are open (Swift 6.3 on Linux).
+    /// One pass without building anything, so decoding a stored record is not parsed twice.
     public static func checkBeforeDecoding(_ bytes: [UInt8]) throws(JSONSyntaxError) {
-        _ = try parse(bytes)
+        var depth = 0, line = 1, lineStart = 0
+        var inString = false, escaped = false
+        for (i, byte) in bytes.enumerated() {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                guard depth <= JSONParser.maxDepth else {
+                    throw JSONSyntaxError(line: line, column: i - lineStart + 1, reason: "nesting deeper than \(JSONParser.maxDepth)")
+                }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            case UInt8(ascii: "\n"): line += 1; lineStart = i + 1
+            default: break
+            }
+        }
     }
 
     /// The UTF-8 byte-order mark, which a text may start with.
