@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "SightlineLanguage", dependencies: ["SightlineData"]),
         // tracks: trajectory motion, camera context, neighbours
         .target(name: "SightlineTracks", dependencies: ["SightlineData"]),
+        // tracking: tracking by detection (ByteTrack: Kalman filter, Hungarian association), CityFlow-NL tracks out
+        .target(name: "SightlineTracking", dependencies: ["SightlineData"]),
         // pixels: image decoding, crops, resizing, a track's frames, backgrounds, motion maps
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
@@ -82,7 +84,7 @@ let package = Package(
         .target(name: "SightlineTestSupport", dependencies: ["SightlineData"]),
         // command-line tool: wires the implementations together
         .executableTarget(name: "sightline", dependencies: [
-            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineEngine", "SightlinePixels",
+            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineTracking", "SightlineEngine", "SightlinePixels",
             "SightlineAppearance", "SightlineLearning", "SightlineRanking", "SightlineSearch", "SightlineIndex", "SightlineServer",
             .product(name: "Algorithms", package: "swift-algorithms"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -90,6 +92,7 @@ let package = Package(
         .testTarget(name: "SightlineDataTests", dependencies: ["SightlineData", "SightlineTestSupport"]),
         .testTarget(name: "SightlineLanguageTests", dependencies: ["SightlineLanguage", "SightlineData", "SightlineTestSupport"]),
         .testTarget(name: "SightlineTracksTests", dependencies: ["SightlineTracks", "SightlineData", "SightlineTestSupport"]),
+        .testTarget(name: "SightlineTrackingTests", dependencies: ["SightlineTracking", "SightlineData", "SightlineTestSupport"]),
         .testTarget(name: "SightlineEngineTests", dependencies: ["SightlineEngine", "SightlineEngineAVX512", "SightlineWeightFiles", "SightlinePixels", "SightlineTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SightlinePixelsTests", dependencies: ["SightlinePixels", "CTurboJPEG", "CPNG", "SightlineTestSupport"]),

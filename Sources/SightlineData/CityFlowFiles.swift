@@ -1,7 +1,29 @@
 import Foundation
 
-/// Reads CityFlow-NL track files: `{uuid: {frames, boxes, nl?, nl_other_views?}}`.
+/// Reads and writes CityFlow-NL track files: `{uuid: {frames, boxes, nl?, nl_other_views?}}`.
 public enum TrackFile {
+    /// The file's JSON, tracks in the order given (SightlineData's ordered `JSON`; `JSONEncoder`
+    /// may reorder keys): `{"id": {"frames": [...], "boxes": [[x, y, w, h], ...], "nl": [...], "nl_other_views": [...]}}`.
+    /// Tracks are written as they are; `write` is the checked way to save them.
+    public static func json(_ tracks: [Track]) -> JSON {
+        .object(tracks.map { t in
+            (key: t.id, value: .object([
+                ("frames", .array(t.frames.map { .string($0.path) })),
+                ("boxes", .array(t.boxes.map { .array([.number($0.x), .number($0.y), .number($0.w), .number($0.h)]) })),
+                ("nl", .array(t.nl.map(JSON.string))),
+                ("nl_other_views", .array(t.otherViews.map(JSON.string))),
+            ]))
+        })
+    }
+
+    /// Writes `tracks` atomically to `url`, after checking that `load` will read them back:
+    /// at least one track, unique ids, as many boxes as frames, one camera per track.
+    public static func write(_ tracks: [Track], to url: URL) throws(DataError) {
+        let bytes = Array((json(tracks).serialized() + "\n").utf8)
+        _ = try self.tracks(bytes, file: url.path)
+        try AtomicFile.write(Data(bytes), to: url)
+    }
+
     /// Loads and validates every track, in file order.
     public static func load(from url: URL) throws(DataError) -> [Track] {
         try tracks(InputFile.contents(url.path), file: url.path)

@@ -13,14 +13,8 @@ public enum CityFlowFileWriter {
 
     /// The track file: `{"id": {"frames": [...], "boxes": [[x, y, w, h], ...], "nl": [...], "nl_other_views": [...]}}`.
     public static func trackFile(_ tracks: [Track]) throws -> JSON {
-        try object(tracks.map { t in
-            (t.id, .object([
-                ("frames", strings(t.frames.map(\.path))),
-                ("boxes", .array(t.boxes.map { .array([.number($0.x), .number($0.y), .number($0.w), .number($0.h)]) })),
-                ("nl", strings(t.nl)),
-                ("nl_other_views", strings(t.otherViews)),
-            ]))
-        })
+        try object(tracks.map { ($0.id, .null) })
+        return TrackFile.json(tracks)
     }
 
     /// The 2022 query file: `{"id": {"nl": [...], "nl_other_views": [...]}}`.
@@ -40,6 +34,7 @@ public enum CityFlowFileWriter {
 
     private static func strings(_ values: [String]) -> JSON { .array(values.map(JSON.string)) }
 
+    @discardableResult
     private static func object(_ members: [(String, JSON)]) throws -> JSON {
         var seen = Set<String>()
         for (id, _) in members where !seen.insert(id).inserted { throw WriteError.duplicateID(id) }
