@@ -143,10 +143,10 @@ public struct ByteTracker: Sendable {
 
     /// The cost of matching each of `tracks` to each of `detections`: 1 - IoU of the predicted
     /// box and the detection, times the detection's score where `fused`.
-    func cost(_ tracks: [Int], _ detections: [Detection], fused: Bool) -> [[Double]] {
-        tracks.map { i in
-            let predicted = alive[i].predictedBox
-            return detections.map { d in 1 - predicted.iou(d.box) * (fused ? Double(d.score) : 1) }
+    func cost(_ tracks: [Int], _ detections: [Detection], fused: Bool) -> Hungarian.CostMatrix {
+        let predicted = tracks.map { alive[$0].predictedBox }
+        return Hungarian.CostMatrix(rows: tracks.count, columns: detections.count) { i, j in
+            1 - predicted[i].iou(detections[j].box) * (fused ? Double(detections[j].score) : 1)
         }
     }
 

@@ -13,6 +13,28 @@ public enum Hungarian {
         public var unmatchedColumns: [Int]
     }
 
+    /// A rows x columns matrix of finite costs, row-major; either count may be zero.
+    public struct CostMatrix: Sendable, Hashable {
+        public let rows: Int
+        public let columns: Int
+        public private(set) var values: [Double]
+
+        /// The matrix whose entry (row, column) is `entry(row, column)`.
+        public init(rows: Int, columns: Int, _ entry: (Int, Int) -> Double) {
+            self.rows = rows
+            self.columns = columns
+            values = (0..<(rows * columns)).map { entry($0 / columns, $0 % columns) }
+        }
+
+        /// The matrix of `rows`, all of `columns` entries (the count `rows` cannot tell when empty).
+        public init(_ rows: [[Double]], columns: Int) {
+            precondition(rows.allSatisfy { $0.count == columns }, "every row needs \(columns) entries")
+            self.init(rows: rows.count, columns: columns) { rows[$0][$1] }
+        }
+
+        public subscript(row: Int, column: Int) -> Double { values[row * columns + column] }
+    }
+
     /// One matched row and column.
     public struct Pair: Sendable, Hashable {
         public var row: Int
@@ -24,12 +46,11 @@ public enum Hungarian {
         }
     }
 
-    /// The least-cost assignment of a rectangular `cost` (rows of equal length, finite entries);
-    /// with a `gate`, pairs whose cost is not below it are never matched, and a row or a column
+    /// The least-cost assignment of the rows of `cost` to its columns; with a `gate`, pairs whose cost is not below it are never matched, and a row or a column
     /// is left unmatched where every match for it would raise the total. Without one, every row
     /// is matched when there are at least as many columns, every column otherwise.
-    public static func assign(_ cost: [[Double]], gate: Double? = nil) -> Assignment {
-        let rows = cost.count, columns = cost.first?.count ?? 0
+    public static func assign(_ cost: CostMatrix, gate: Double? = nil) -> Assignment {
+        let rows = cost.rows, columns = cost.columns
         guard rows > 0, columns > 0 else {
             return Assignment(matches: [], unmatchedRows: Array(0..<rows), unmatchedColumns: Array(0..<columns))
         }
@@ -43,19 +64,19 @@ public enum Hungarian {
             for i in 0..<n {
                 for j in 0..<n {
                     square[i * n + j] = switch (i < rows, j < columns) {
-                    case (true, true): cost[i][j] < gate ? cost[i][j] : forbidden
+                    case (true, true): cost[i, j] < gate ? cost[i, j] : forbidden
                     case (true, false), (false, true): gate / 2
                     case (false, false): 0
                     }
                 }
             }
             rowToColumn = Array(solveSquare(square, n: n).prefix(rows)).enumerated().map { i, j in
-                j < columns && cost[i][j] < gate ? j : -1
+                j < columns && cost[i, j] < gate ? j : -1
             }
         } else {
             let n = max(rows, columns)
             var square = [Double](repeating: 0, count: n * n)
-            for i in 0..<rows { for j in 0..<columns { square[i * n + j] = cost[i][j] } }
+            for i in 0..<rows { for j in 0..<columns { square[i * n + j] = cost[i, j] } }
             rowToColumn = Array(solveSquare(square, n: n).prefix(rows)).map { $0 < columns ? $0 : -1 }
         }
         var matches: [Pair] = [], unmatchedRows: [Int] = [], used = Set<Int>()
@@ -72,9 +93,9 @@ public enum Hungarian {
 
     /// A finite cost no optimal assignment takes: more than every allowed pair, and every row and
     /// column left unmatched, could cost together.
-    static func forbiddenCost(_ cost: [[Double]], gate: Double) -> Double {
-        let allowed = cost.joined().filter { $0 < gate }.map(abs).reduce(0, +)
-        return 1 + allowed + Double(cost.count + (cost.first?.count ?? 0)) * abs(gate)
+    static func forbiddenCost(_ cost: CostMatrix, gate: Double) -> Double {
+        let allowed = cost.values.filter { $0 < gate }.map(abs).reduce(0, +)
+        return 1 + allowed + Double(cost.rows + cost.columns) * abs(gate)
     }
 
     /// For each row of the n x n row-major `cost`, the column it gets in a least-cost perfect matching.
