@@ -33,6 +33,10 @@ public struct ByteTracker: Sendable {
         public var minimumLength = 3
         /// Of a tracked and a lost track overlapping above this IoU (ByteTrack's distance 0.15), the younger is dropped.
         public var duplicateIoU = 0.85
+        /// Of boxes overlapping above this IoU, whatever their classes, only the highest-scoring is
+        /// tracked: a detector with class-aware NMS often reports one vehicle as both car and truck,
+        /// which ByteTrack (written for one class) would follow as two tracks. Nil keeps every box.
+        public var classAgnosticNMS: Double? = 0.7
 
         public init() {}
     }
@@ -90,8 +94,9 @@ public struct ByteTracker: Sendable {
         let steps = lastFrame.map { frame - $0 } ?? 1
         lastFrame = frame
 
-        let high = detections.filter { $0.score > c.trackThreshold }
-        let low = detections.filter { $0.score > c.lowThreshold && $0.score < c.trackThreshold }
+        let kept = c.classAgnosticNMS.map { Self.suppress(detections, above: $0) } ?? detections
+        let high = kept.filter { $0.score > c.trackThreshold }
+        let low = kept.filter { $0.score > c.lowThreshold && $0.score < c.trackThreshold }
         let pool = alive.indices.filter { alive[$0].isActivated }
         let unconfirmed = alive.indices.filter { !alive[$0].isActivated }
         for i in pool {
@@ -139,6 +144,16 @@ public struct ByteTracker: Sendable {
         }
         for i in gone.sorted() where alive[i].isActivated { ended.append(alive[i]) }
         alive = alive.indices.filter { !gone.contains($0) }.map { alive[$0] }
+    }
+
+    /// Greedy NMS over every class: the boxes, best score first, that overlap no better one above `iou`.
+    static func suppress(_ detections: [Detection], above iou: Double) -> [Detection] {
+        var kept: [Detection] = []
+        for d in detections.enumerated().sorted(by: { ($0.element.score, $1.offset) > ($1.element.score, $0.offset) }).map(\.element)
+        where !kept.contains(where: { $0.box.iou(d.box) > iou }) {
+            kept.append(d)
+        }
+        return kept
     }
 
     /// The cost of matching each of `tracks` to each of `detections`: 1 - IoU of the predicted

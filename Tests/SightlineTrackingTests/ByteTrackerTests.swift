@@ -95,6 +95,19 @@ struct ByteTrackerTests {
         #expect(second.boxes == (1...50).map(west.box))
     }
 
+    @Test func oneVehicleReportedAsCarAndTruckIsOneTrack() {
+        let scene: (Int) -> [Detection] = { f in
+            let b = car.box(f)
+            return [car.detection(f, score: 0.8), Detection(box: Box(x: b.x + 1, y: b.y, w: b.w, h: b.h + 1), score: 0.7, label: .truck)]
+        }
+        let merged = track(10, scene)
+        #expect(merged.count == 1)
+        #expect(merged.first?.boxes == (1...10).map(car.box))
+        var c = ByteTracker.Configuration()
+        c.classAgnosticNMS = nil
+        #expect(track(10, configuration: c, scene).count == 2)
+    }
+
     @Test func theSameDetectionsGiveTheSameTracks() {
         var rng = SplitMix64(seed: 3)
         let movers = (0..<6).map { _ in
