@@ -71,7 +71,7 @@ struct DetectTracks: AsyncParsableCommand {
         guard let layout = TrackLayout(camera: camera) else { throw ValidationError("--camera \(camera): expected a scene and a camera") }
         let byFrame = try DetectionSource.motFile(URL(fileURLWithPath: detections)).detectionsByFrame()
         var tracker = ByteTracker(configuration: trackerConfiguration)
-        guard let first = byFrame.keys.min(), let last = byFrame.keys.max() else { return }
+        guard let first = byFrame.keys.min(), let last = byFrame.keys.max() else { throw DataError.empty(file: detections) }
         for frame in first...last { tracker.update(frame: frame, detections: byFrame[frame] ?? []) }
         let found = tracker.tracks()
         guard !found.isEmpty else {

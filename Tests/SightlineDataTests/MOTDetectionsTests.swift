@@ -15,7 +15,7 @@ struct MOTDetectionsTests {
     }
 
     @Test(arguments: [
-        ("1,-1,10,20,30,40,0.9\n2,-1,10,20,30", 2, "field 'score' (column 7) is missing: expected frame,id,left,top,width,height,score"),
+        ("1,-1,10,20,30,40,0.9\n2,-1,10,20,30,40", 2, "field 'score' (column 7) is missing: expected frame,id,left,top,width,height,score"),
         ("1,-1,10,20,30,40,0.9\n1,-1,10,abc,30,40,0.9", 2, "field 'top' (column 4) is 'abc', not a finite number"),
         ("0,-1,10,20,30,40,0.9", 1, "field 'frame' (column 1) is 0, not a whole number from 1"),
         ("2.5,-1,10,20,30,40,0.9", 1, "field 'frame' (column 1) is 2.5, not a whole number from 1"),
