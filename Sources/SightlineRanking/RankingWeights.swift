@@ -1,3 +1,5 @@
+import SightlineData
+
 /// A score term with its default weight.
 public struct WeightedTerm: Sendable {
     public var term: any ScoreTerm
@@ -39,6 +41,16 @@ public struct RankingWeights: Sendable, Equatable, Codable {
 
     public init(weights: [String: Double]) { self.weights = weights }
 
+    /// Encoded as a plain object of term names and weights.
+    public init(from decoder: any Decoder) throws {
+        weights = try decoder.singleValueContainer().decode([String: Double].self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(weights)
+    }
+
     public subscript(_ term: String) -> Double {
         get { weights[term] ?? 0 }
         set { weights[term] = newValue }
@@ -47,5 +59,32 @@ public struct RankingWeights: Sendable, Equatable, Codable {
     /// Keeps only the named terms (for ablations); unknown names are reported by the caller.
     public func keeping(_ names: Set<String>) -> RankingWeights {
         RankingWeights(weights: weights.filter { names.contains($0.key) })
+    }
+}
+
+extension RankingWeights {
+    /// The weights of a JSON file whose `weights` object maps term names to numbers, as
+    /// `sightline fit-weights` writes. Every name must be one of `known`; terms the file leaves out weigh 0.
+    public static func load(path: String, known: Set<String>) throws(DataError) -> RankingWeights {
+        let bytes = try InputFile.contents(path)
+        let json: JSON
+        do { json = try JSON.parse(bytes) } catch { throw .malformedJSON(file: path, detail: error.description) }
+        guard case .object = json else { throw .notAnObject(file: path, found: json.kindName) }
+        guard let object = json["weights"] else { throw .missingField(file: path, id: "(top level)", field: "weights") }
+        guard case let .object(members) = object else {
+            throw .wrongType(file: path, id: "(top level)", field: "weights", expected: "an object of term weights", found: object.kindName)
+        }
+        var weights: [String: Double] = [:]
+        for (name, value) in members {
+            guard known.contains(name) else {
+                throw .wrongType(file: path, id: "weights", field: name, expected: "one of the terms \(known.sorted().joined(separator: ", "))", found: "an unknown term")
+            }
+            guard case let .number(w) = value, w.isFinite else {
+                throw .wrongType(file: path, id: "weights", field: name, expected: "a finite number", found: value.kindName)
+            }
+            guard weights[name] == nil else { throw .duplicateID(file: path, id: "weights.\(name)") }
+            weights[name] = w
+        }
+        return RankingWeights(weights: weights)
     }
 }
