@@ -124,84 +124,120 @@ public struct WeightFitter: Sendable {
     /// Weights of the `fitted` terms (indices into `scores.terms`; others stay 0) fitted on `queries`
     /// ranked among `candidates`.
     public func fit(_ scores: TermScores, fitted: [Int], queries: [Int], candidates: [Int]) -> [Double] {
+        let design = Design(scores, fitted: fitted, queries: queries, candidates: candidates)
         var w = [Double](repeating: 1, count: fitted.count)
-        var loss = objective(scores, fitted, w, queries, candidates).loss
+        var loss = objective(design, w).loss
         for _ in 0..<iterations {
-            let (_, g, h) = objective(scores, fitted, w, queries, candidates)
+            let (_, g, h) = objective(design, w)
             let free = fitted.indices.filter { w[$0] > 0 || g[$0] < 0 }
-            guard !free.isEmpty else { break }
+            guard !free.isEmpty, free.contains(where: { abs(g[$0]) > 1e-9 }) else { break }
             let step = Self.solve(free.map { i in free.map { h[i][$0] } }, free.map { -g[$0] })
             var t = 1.0
-            var improved = false
+            var decrease = 0.0
             while t > 1e-6 {
                 var candidate = w
                 for (j, i) in free.enumerated() { candidate[i] = max(0, w[i] + t * step[j]) }
-                let l = objective(scores, fitted, candidate, queries, candidates).loss
-                if l < loss - 1e-12 {
+                let l = objective(design, candidate).loss
+                if l < loss {
                     w = candidate
-                    improved = loss - l > 1e-10
+                    decrease = loss - l
                     loss = l
                     break
                 }
                 t /= 2
             }
-            if !improved { break }
+            if decrease < 1e-12 * max(1, abs(loss)) { break }
         }
         var out = [Double](repeating: 0, count: scores.terms.count)
         for (j, k) in fitted.enumerated() { out[k] = w[j] }
         return out
     }
 
-    /// Mean negative log-likelihood plus the ridge term, its gradient and Hessian in the fitted weights.
-    func objective(_ s: TermScores, _ fitted: [Int], _ w: [Double], _ queries: [Int], _ candidates: [Int])
-        -> (loss: Double, gradient: [Double], hessian: [[Double]]) {
-        let k = fitted.count
-        var loss = 0.0
-        var g = [Double](repeating: 0, count: k)
-        var h = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
-        var z = [Double](repeating: 0, count: candidates.count)
-        var mean = [Double](repeating: 0, count: k)
-        var x = [Double](repeating: 0, count: k)
-        for q in queries {
-            let base = q * s.trackCount
-            let target = s.targets[q]
-            for (c, t) in candidates.enumerated() {
-                var v = 0.0
-                for (j, term) in fitted.enumerated() { v += w[j] * s.scores[term][base + t] }
-                z[c] = v
-            }
-            var zTarget = 0.0
-            for (j, term) in fitted.enumerated() { zTarget += w[j] * s.scores[term][base + target] }
-            let top = max(z.max() ?? 0, zTarget)
-            var sum = 0.0
-            for c in z.indices { z[c] = Foundation.exp(z[c] - top); sum += z[c] }
-            loss += Foundation.log(sum) + top - zTarget
-            for j in 0..<k { mean[j] = 0 }
-            var second = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
-            for (c, t) in candidates.enumerated() {
-                let p = z[c] / sum
-                guard p > 0 else { continue }
-                for (j, term) in fitted.enumerated() { x[j] = s.scores[term][base + t] }
-                for i in 0..<k {
-                    mean[i] += p * x[i]
-                    for j in 0...i { second[i][j] += p * x[i] * x[j] }
+    /// The fitted terms' scores gathered query by query: for each query its candidates' rows, then its target's row.
+    struct Design {
+        let terms: Int
+        let candidates: Int
+        let queries: Int
+        /// `rows[(query * (candidates + 1) + c) * terms + j]`; row `candidates` of a query is its target.
+        let rows: [Double]
+
+        init(_ s: TermScores, fitted: [Int], queries: [Int], candidates: [Int]) {
+            terms = fitted.count
+            self.candidates = candidates.count
+            self.queries = queries.count
+            var rows = [Double]()
+            rows.reserveCapacity(queries.count * (candidates.count + 1) * fitted.count)
+            for q in queries {
+                let base = q * s.trackCount
+                for t in candidates + [s.targets[q]] {
+                    for k in fitted { rows.append(s.scores[k][base + t]) }
                 }
             }
-            for (j, term) in fitted.enumerated() { g[j] += mean[j] - s.scores[term][base + target] }
-            for i in 0..<k { for j in 0...i { h[i][j] += second[i][j] - mean[i] * mean[j] } }
+            self.rows = rows
         }
-        let n = Double(max(queries.count, 1))
-        loss /= n
-        for i in 0..<k {
-            g[i] = g[i] / n + l2 * w[i]
-            for j in 0...i {
-                h[i][j] /= n
-                h[j][i] = h[i][j]
+    }
+
+    /// Mean negative log-likelihood plus the ridge term, its gradient and Hessian in the fitted weights.
+    func objective(_ d: Design, _ w: [Double]) -> (loss: Double, gradient: [Double], hessian: [[Double]]) {
+        let k = d.terms
+        let c = d.candidates
+        var loss = 0.0
+        var g = [Double](repeating: 0, count: k)
+        var h = [Double](repeating: 0, count: k * k)
+        var z = [Double](repeating: 0, count: c)
+        var mean = [Double](repeating: 0, count: k)
+        var second = [Double](repeating: 0, count: k * k)
+        d.rows.withUnsafeBufferPointer { rows in
+            guard let start = rows.baseAddress else { return }
+            for q in 0..<d.queries {
+                let block = start + q * (c + 1) * k
+                var top = -Double.infinity
+                for i in 0..<c {
+                    var v = 0.0
+                    for j in 0..<k { v += w[j] * block[i * k + j] }
+                    z[i] = v
+                    top = max(top, v)
+                }
+                let target = block + c * k
+                var zTarget = 0.0
+                for j in 0..<k { zTarget += w[j] * target[j] }
+                top = max(top, zTarget)
+                var sum = 0.0
+                for i in 0..<c {
+                    z[i] = Foundation.exp(z[i] - top)
+                    sum += z[i]
+                }
+                loss += Foundation.log(sum) + top - zTarget
+                for j in 0..<k { mean[j] = 0 }
+                for j in 0..<(k * k) { second[j] = 0 }
+                for i in 0..<c {
+                    let p = z[i] / sum
+                    guard p > 1e-300 else { continue }
+                    let x = block + i * k
+                    for a in 0..<k {
+                        let px = p * x[a]
+                        mean[a] += px
+                        for b in 0...a { second[a * k + b] += px * x[b] }
+                    }
+                }
+                for a in 0..<k {
+                    g[a] += mean[a] - target[a]
+                    for b in 0...a { h[a * k + b] += second[a * k + b] - mean[a] * mean[b] }
+                }
             }
-            h[i][i] += l2
         }
-        loss += 0.5 * l2 * w.reduce(0) { $0 + $1 * $1 }
-        return (loss, g, h)
+        let n = Double(max(d.queries, 1))
+        var hessian = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
+        for a in 0..<k {
+            g[a] = g[a] / n + l2 * w[a]
+            for b in 0...a {
+                hessian[a][b] = h[a * k + b] / n
+                hessian[b][a] = hessian[a][b]
+            }
+            hessian[a][a] += l2
+        }
+        loss = loss / n + 0.5 * l2 * w.reduce(0) { $0 + $1 * $1 }
+        return (loss, g, hessian)
     }
 
     /// Solves the symmetric positive-definite system `a x = b` by Gaussian elimination with partial pivoting.

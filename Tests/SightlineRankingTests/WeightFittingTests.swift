@@ -40,14 +40,15 @@ struct WeightFittingTests {
         let all = Array(0..<scores.queryCount)
         let fitter = WeightFitter(l2: 0.1)
         let w = [0.7, 1.3]
-        let (_, g, h) = fitter.objective(scores, [0, 1], w, all, all)
+        let design = WeightFitter.Design(scores, fitted: [0, 1], queries: all, candidates: all)
+        let (_, g, h) = fitter.objective(design, w)
         let eps = 1e-5
         for i in 0..<2 {
             var plus = w, minus = w
             plus[i] += eps
             minus[i] -= eps
-            let a = fitter.objective(scores, [0, 1], plus, all, all)
-            let b = fitter.objective(scores, [0, 1], minus, all, all)
+            let a = fitter.objective(design, plus)
+            let b = fitter.objective(design, minus)
             #expect(abs((a.loss - b.loss) / (2 * eps) - g[i]) < 1e-6)
             for j in 0..<2 {
                 #expect(abs((a.gradient[j] - b.gradient[j]) / (2 * eps) - h[i][j]) < 1e-5)
