@@ -1,3 +1,4 @@
+import Foundation
 import SightlineData
 
 /// A score term with its default weight.
@@ -12,9 +13,10 @@ public struct WeightedTerm: Sendable {
 }
 
 extension Ranker {
-    /// Every score term and its default weight, in ranking order: adding a term is one file
-    /// (a `ScoreTerm`) and one line here. Weights were chosen on the 2022 val tracks (see
-    /// README). Relation 0.2 follows SSM's fusion; SSM's location weight of 1.0 lost to 0.3
+    /// Every score term and its hand-set weight, in ranking order: adding a term is one file
+    /// (a `ScoreTerm`) and one line here. The ranking's default weights are the fitted ones
+    /// (`RankingWeights.standard`); these hand-set weights, chosen on the 2022 val tracks (see
+    /// README), are where the fit starts from and what terms the fit cannot weigh keep. Relation 0.2 follows SSM's fusion; SSM's location weight of 1.0 lost to 0.3
     /// here, where the camera's intersection flag rests on few tracks per camera. The pixel
     /// terms (colour, type, relation-look) score 0 for tracks without frames.
     public static let registry: [WeightedTerm] = [
@@ -36,8 +38,21 @@ extension Ranker {
 public struct RankingWeights: Sendable, Equatable, Codable {
     public var weights: [String: Double]
 
-    /// The registry's weights.
-    public static let standard = RankingWeights(weights: Dictionary(uniqueKeysWithValues: Ranker.registry.map { ($0.term.name, $0.weight) }))
+    /// The registry's hand-set weights.
+    public static let handSet = RankingWeights(weights: Dictionary(uniqueKeysWithValues: Ranker.registry.map { ($0.term.name, $0.weight) }))
+
+    /// The default weights: those `sightline fit-weights` fitted on the 2022 train and val tracks,
+    /// shipped as `Resources/fitted-weights.json`.
+    public static let standard: RankingWeights = {
+        guard let url = Bundle.module.url(forResource: "fitted-weights", withExtension: "json") else {
+            fatalError("the SightlineRanking bundle lacks fitted-weights.json: the package was built without its resources")
+        }
+        do {
+            return try load(path: url.path, known: Set(Ranker.registry.map(\.term.name)))
+        } catch {
+            fatalError("the shipped fitted-weights.json does not load: \(error)")
+        }
+    }()
 
     public init(weights: [String: Double]) { self.weights = weights }
 

@@ -48,7 +48,7 @@ struct FitWeights: AsyncParsableCommand {
                 all.append(track)
             }
         }
-        let ranker = Ranker(weights: .standard)
+        let ranker = Ranker(weights: .handSet)
         printError("scoring \(all.count) descriptions against \(all.count) tracks with \(ranker.terms.count) terms")
         let scores = TermScores(gallery: Gallery(tracks: all), ranker: ranker)
         let fitted = scores.informativeTerms
@@ -58,11 +58,11 @@ struct FitWeights: AsyncParsableCommand {
             let elapsed = Date().timeIntervalSince(start)
             printError(String(format: "fold %d/%d  %.0f s, about %.0f s left", done, total, elapsed, elapsed / Double(done) * Double(total - done)))
         }
-        let hand = scores.terms.map { RankingWeights.standard[$0] }
+        let hand = scores.terms.map { RankingWeights.handSet[$0] }
         let everyQuery = Array(0..<scores.queryCount)
         let handFigures = scores.metrics(queries: everyQuery, weights: hand)
         let final = fitter.fit(scores, fitted: fitted, queries: everyQuery, candidates: Array(0..<scores.trackCount))
-        let result = FittedWeights(weights: Self.merged(final, fitted: fitted, into: .standard, names: scores.terms),
+        let result = FittedWeights(weights: Self.merged(final, fitted: fitted, into: .handSet, names: scores.terms),
                                    trackFiles: tracks, fittedTerms: fitted.map { scores.terms[$0] }, l2: l2,
                                    heldOut: validation.pooled, handSet: handFigures)
         try printTable(validation, scores: scores, hand: hand)
