@@ -61,7 +61,8 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // ranking: score terms and their registry, fusion, explanations, the feature layout
-        .target(name: "SightlineRanking", dependencies: ["SightlineData", "SightlineLanguage", "SightlineTracks"]),
+        .target(name: "SightlineRanking", dependencies: ["SightlineData", "SightlineLanguage", "SightlineTracks"],
+                resources: [.copy("Resources/fitted-weights.json")]),
         // search: the search contract, request validation and filters, the in-memory backend
         .target(name: "SightlineSearch", dependencies: ["SightlineData", "SightlineRanking"]),
         // index: persistent store of tracks and their features (SQLite, PostgreSQL), search over it

@@ -5,8 +5,8 @@ import Glibc
 
 /// Reads an input file whole. A path that is not a readable file (a folder, a symlink loop, a
 /// missing or forbidden file) is refused with what it is, in the system's words.
-enum InputFile {
-    static func contents(_ path: String) throws(DataError) -> [UInt8] {
+public enum InputFile {
+    public static func contents(_ path: String) throws(DataError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .unreadable(file: path, reason: reason()) }
         defer { close(fd) }

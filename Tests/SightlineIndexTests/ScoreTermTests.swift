@@ -63,7 +63,8 @@ struct ScoreTermTests {
     @Test func registryNamesEachTermOnceWithItsWeight() {
         let names = Ranker.registry.map(\.term.name)
         #expect(Set(names).count == names.count)
-        #expect(RankingWeights.standard.weights == Dictionary(uniqueKeysWithValues: Ranker.registry.map { ($0.term.name, $0.weight) }))
+        #expect(RankingWeights.handSet.weights == Dictionary(uniqueKeysWithValues: Ranker.registry.map { ($0.term.name, $0.weight) }))
+        #expect(Set(RankingWeights.standard.weights.keys) == Set(names), "the shipped fitted weights give every term a weight")
         #expect(names == ["motion", "stop", "location", "relation", "size", "colour", "type", "relation-look"])
     }
 }

@@ -7,6 +7,9 @@ struct RankingOptions: ParsableArguments {
     @Option(help: "Comma-separated score terms to use (default: all). Known: \(Ranker.allTerms.map(\.name).joined(separator: ", ")).")
     var terms: String?
 
+    @Option(help: "Term weights file (JSON with a 'weights' object, as fit-weights writes); --weight overrides it.")
+    var weights: String?
+
     @Option(name: .customLong("weight"), help: "Override a term's weight, as name=value (repeatable).")
     var weightOverrides: [String] = []
 
@@ -18,12 +21,12 @@ struct RankingOptions: ParsableArguments {
     }
 
     func validate() throws {
-        _ = try weights()
+        _ = try termWeights()
     }
 
-    func weights() throws -> RankingWeights {
+    func termWeights() throws -> RankingWeights {
         let known = Set(Ranker.allTerms.map(\.name))
-        var weights = RankingWeights.standard
+        var weights = try self.weights.map { try RankingWeights.load(path: $0, known: known) } ?? RankingWeights.standard
         if let terms {
             let names = Set(terms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             if let unknown = names.subtracting(known).sorted().first {
@@ -46,6 +49,6 @@ struct RankingOptions: ParsableArguments {
         case .typed: TypedUnderstanding()
         case .keyword: KeywordUnderstanding()
         }
-        return Ranker(weights: try weights(), understanding: understanding)
+        return Ranker(weights: try termWeights(), understanding: understanding)
     }
 }
