@@ -24,6 +24,7 @@ extension Ranker {
         WeightedTerm(ColourTerm(), weight: 1.0),
         WeightedTerm(TypeTerm(), weight: 0.5),
         WeightedTerm(RelationLookTerm(), weight: 0.2),
+        WeightedTerm(LearnedTerm(), weight: 1.0),
     ]
 
     /// The registered terms, in ranking order.
