@@ -50,7 +50,7 @@ struct Search: AsyncParsableCommand {
         let request = try request.validated(.unbounded)
         let ranker = try ranking.ranker()
         let clock = ContinuousClock()
-        let layout = ranking.layout(for: ranker)
+        let layout = try ranking.layout()
         let (hits, elapsed, searched) = try await withIndex(index.db, layout: layout, access: .read) { index in
             let searcher = try await IndexSearcher(index: index, ranker: ranker, layout: layout)
             let start = clock.now

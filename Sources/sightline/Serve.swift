@@ -65,7 +65,7 @@ struct Serve: AsyncParsableCommand {
         let configuration = try serverConfiguration()
         let ranker = try ranking.ranker()
         if let db {
-            let layout = ranking.layout(for: ranker)
+            let layout = try ranking.layout()
             try await withIndex(db, layout: layout, access: .read) { index in
                 let searcher = try await IndexSearcher(index: index, ranker: ranker, layout: layout)
                 let watcher = refreshSeconds > 0 ? Task { [refreshSeconds] in

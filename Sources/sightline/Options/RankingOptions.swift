@@ -55,16 +55,14 @@ struct RankingOptions: ParsableArguments {
         case .keyword: KeywordUnderstanding()
         }
         let weights = try weights()
-        guard let learned = try learned(weights) else {
-            return Ranker(terms: LearnedModelOptions.terms(model: try learnedModel.similarity().hash), weights: weights, understanding: base)
-        }
+        guard let learned = try learned(weights) else { return Ranker(weights: weights, understanding: base) }
         return Ranker(terms: LearnedModelOptions.terms(model: learned.similarity.hash), weights: weights,
                       understanding: LearnedUnderstanding(base: base, similarity: learned.similarity, encoder: learned.encoder))
     }
 
-    /// The feature layout an index searched with `ranker` stores.
-    func layout(for ranker: Ranker) -> FeatureLayout {
-        FeatureLayout(terms: ranker.terms)
+    /// The feature layout of an index built with the chosen learned model.
+    func layout() throws -> FeatureLayout {
+        FeatureLayout(terms: LearnedModelOptions.terms(model: try learnedModel.similarity().hash))
     }
 
     /// The gallery of `tracks`, with learned track embeddings when `ranker` uses the learned term.
