@@ -64,7 +64,7 @@ struct ScoreTermTests {
         let names = Ranker.registry.map(\.term.name)
         #expect(Set(names).count == names.count)
         #expect(RankingWeights.standard.weights == Dictionary(uniqueKeysWithValues: Ranker.registry.map { ($0.term.name, $0.weight) }))
-        #expect(names == ["motion", "stop", "location", "relation", "size", "colour", "type", "relation-look"])
+        #expect(names == ["motion", "stop", "location", "relation", "size", "colour", "type", "relation-look", "learned"])
     }
 }
 

@@ -9,15 +9,16 @@ import SightlineTracks
 public struct LearnedTerm: ScoreTerm {
     /// Width of the embeddings of the shipped model.
     public static let dimensions = 64
-    /// Digest of the shipped model's weight file (`LearnedSimilarity.hash`); a test keeps it in step.
-    public static let shippedModel = "0000000000000000"
+    /// The model name of layouts built without a model at hand (`FeatureLayout.standard`); the CLI
+    /// builds its layouts with the loaded model's digest instead.
+    public static let unnamedModel = "none"
 
     /// Digest of the model whose embeddings the features are; part of the feature version, so an
     /// index built with one model refuses another.
     public var model: String
     public var dimensions: Int
 
-    public init(model: String = LearnedTerm.shippedModel, dimensions: Int = LearnedTerm.dimensions) {
+    public init(model: String = LearnedTerm.unnamedModel, dimensions: Int = LearnedTerm.dimensions) {
         self.model = model
         self.dimensions = dimensions
     }
