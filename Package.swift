@@ -57,7 +57,8 @@ let package = Package(
         // appearance: colour, type and embeddings of vehicles from pixels
         .target(name: "SightlineAppearance", dependencies: ["SightlineData", "SightlinePixels", "SightlineEngine"]),
         // learning: layers with hand-written backward passes, contrastive losses, AdamW; matrix work through the engine's BLAS
-        .target(name: "SightlineLearning", dependencies: ["SightlineData", "SightlineEngine", "SightlineWeightFiles"],
+        .target(name: "SightlineLearning", dependencies: ["SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineEngine", "SightlineWeightFiles"],
+                resources: [.copy("Resources/learned-v1.safetensors")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // ranking: score terms and their registry, fusion, explanations, the feature layout
@@ -98,7 +99,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SightlinePixelsTests", dependencies: ["SightlinePixels", "CTurboJPEG", "CPNG", "SightlineTestSupport"]),
         .testTarget(name: "SightlineAppearanceTests", dependencies: ["SightlineAppearance", "SightlineData", "SightlinePixels", "SightlineEngine", "SightlineTestSupport"]),
-        .testTarget(name: "SightlineLearningTests", dependencies: ["SightlineLearning", "SightlineEngine", "SightlineData", "SightlineTestSupport"],
+        .testTarget(name: "SightlineLearningTests", dependencies: ["SightlineLearning", "SightlineEngine", "SightlineData", "SightlineRanking", "SightlineTracks", "SightlineWeightFiles", "SightlineTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SightlineRankingTests", dependencies: ["SightlineRanking", "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineTestSupport"]),
         .testTarget(name: "SightlineIndexTests", dependencies: [

@@ -51,7 +51,7 @@ struct CameraUpdate: Sendable {
         let tracks = members.map(\.track)
         var appearance: [String: TrackAppearance] = [:]
         for m in members { if let a = m.appearance { appearance[m.track.id] = a } }
-        let gallery = Gallery(tracks: tracks, appearance: appearance)
+        let gallery = layout.withEmbeddings(Gallery(tracks: tracks, appearance: appearance))
         let key = tracks[0].cameraKey
         // TrackAnalysis holds a context for every camera of its tracks.
         let context = gallery.analysis.cameras[key]!

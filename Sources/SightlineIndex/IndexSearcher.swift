@@ -89,7 +89,8 @@ public final class IndexSearcher: SearchBackend, @unchecked Sendable {
             let explained = details[id].map { (track: $0.track, gallery: Self.gallery($0, appearance: looks)) }
             let contributions = active.enumerated().map { t, a in
                 Contribution(term: a.term.name, weight: a.weight, score: scores[t],
-                             reason: explained.map { a.term.reason(profile, $0.track, in: $0.gallery) } ?? "track changed since the search index was loaded")
+                             reason: a.term is LearnedTerm && profile.learned != nil ? LearnedTerm.reason(score: scores[t])
+                                 : explained.map { a.term.reason(profile, $0.track, in: $0.gallery) } ?? "track changed since the search index was loaded")
             }
             return SearchHit(track: id, camera: snap.cameraKeys[Int(snap.cameras[hit.index])], total: hit.total, contributions: contributions)
         }

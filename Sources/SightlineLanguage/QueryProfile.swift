@@ -26,6 +26,14 @@ public struct Vote<Value: Hashable & Sendable & Comparable & Codable & CodingKey
     public subscript(_ value: Value) -> Double { shares[value] ?? 0 }
 }
 
+extension Vote where Value == Motion {
+    /// The path the descriptions vote for: straight, left or right turn, whichever has the largest
+    /// share among those named (ties go to the later of straight, left, right); nil when none is named.
+    public var saidTurn: Motion? {
+        [Motion.straight, .leftTurn, .rightTurn].filter { self[$0] > 0 }.max { self[$0] < self[$1] }
+    }
+}
+
 /// Another vehicle named in a description and how it relates to the target.
 public struct RelationMention: Sendable, Equatable, Codable, Hashable, Comparable {
     public var kind: RelationKind
@@ -55,6 +63,9 @@ public struct QueryProfile: Sendable, Equatable, Codable {
     public var relations: [RelationMention: Double]
     /// Size words (big, small, midsize) about the target; the keyword version leaves it empty.
     public var sizes: Vote<SizeClass>
+    /// The learned model's unit embedding of the descriptions, when a caller computed one (the text
+    /// tower runs outside language understanding); nil leaves the learned term at 0.
+    public var learned: [Double]?
 
     public init(
         colors: Vote<VehicleColor> = .init(), types: Vote<BodyType> = .init(),
@@ -78,6 +89,7 @@ public struct QueryProfile: Sendable, Equatable, Codable {
         locations = try c.decode(Vote<Location>.self, forKey: .locations)
         relations = try c.decode([RelationMention: Double].self, forKey: .relations)
         sizes = try c.decodeIfPresent(Vote<SizeClass>.self, forKey: .sizes) ?? .init()
+        learned = try c.decodeIfPresent([Double].self, forKey: .learned)
     }
 }
 

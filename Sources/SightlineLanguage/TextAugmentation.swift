@@ -41,3 +41,32 @@ public struct TextAugmentation: Sendable, Hashable, Codable {
         return ".!?".contains(last) ? trimmed : trimmed + "."
     }
 }
+
+extension TextAugmentation {
+    /// The description of the same scene seen in a mirror: "left" and "right" swapped, case kept,
+    /// so that a mirrored trajectory keeps a matching text.
+    public static func mirrored(_ text: String) -> String {
+        var out = ""
+        var word = ""
+        func flush() {
+            let swapped: String? = switch word.lowercased() {
+            case "left": "right"
+            case "right": "left"
+            case "lefts": "rights"
+            case "rights": "lefts"
+            default: nil
+            }
+            if let swapped {
+                out += word.first?.isUppercase == true ? swapped.prefix(1).uppercased() + swapped.dropFirst() : swapped
+            } else {
+                out += word
+            }
+            word = ""
+        }
+        for character in text {
+            if character.isLetter { word.append(character) } else { flush(); out.append(character) }
+        }
+        flush()
+        return out
+    }
+}

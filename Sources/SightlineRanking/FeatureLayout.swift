@@ -15,11 +15,15 @@ public struct FeatureLayout: Sendable {
     /// Names the stored features: term names, dimension names and each term's parameters,
     /// condensed to a digest. Tracks of two versions cannot share an index.
     public let version: String
+    /// Computes the learned term's track embeddings of a camera's tracks where features are stored
+    /// (an index); nil leaves them 0.
+    public let embedder: (any TrackEmbedder)?
 
     /// Bump when a feature is computed differently in a way `ScoreTerm.featureVersion` does not show.
     public static let revision = 1
 
-    public init(terms: [any ScoreTerm]) {
+    public init(terms: [any ScoreTerm], embedder: (any TrackEmbedder)? = nil) {
+        self.embedder = embedder
         var slices: [Slice] = []
         var start = 0
         var text = "revision \(Self.revision)"
@@ -36,6 +40,14 @@ public struct FeatureLayout: Sendable {
 
     /// The layout of `Ranker.allTerms`, the one every index stores.
     public static let standard = FeatureLayout(terms: Ranker.allTerms)
+
+    /// `gallery` with the learned embeddings of its tracks, when this layout has an embedder.
+    public func withEmbeddings(_ gallery: Gallery) -> Gallery {
+        guard let embedder else { return gallery }
+        var out = gallery
+        out.learned = embedder.embeddings(of: gallery.tracks, analysis: gallery.analysis)
+        return out
+    }
 
     /// The concatenated feature vector of one track.
     public func features(of track: Track, in gallery: Gallery) -> [Double] {

@@ -9,11 +9,18 @@ public struct Gallery: Sendable {
     public var analysis: TrackAnalysis
     /// Colour, type and embedding per track id; empty without frames.
     public var appearance: [String: TrackAppearance]
+    /// The learned model's unit track embedding per track id, computed by the caller; empty without a model.
+    public var learned: [String: [Double]]
+    /// The learned model's reading of each track ("left turn 0.83, stops 0.10, …"), for explanations.
+    public var learnedReadings: [String: String]
 
-    public init(tracks: [Track], analysis: TrackAnalysis? = nil, appearance: [String: TrackAppearance] = [:]) {
+    public init(tracks: [Track], analysis: TrackAnalysis? = nil, appearance: [String: TrackAppearance] = [:],
+                learned: [String: [Double]] = [:], learnedReadings: [String: String] = [:]) {
         self.tracks = tracks
         self.analysis = analysis ?? TrackAnalysis(tracks: tracks)
         self.appearance = appearance
+        self.learned = learned
+        self.learnedReadings = learnedReadings
     }
 }
 

@@ -13,8 +13,9 @@ public struct MemoryBackend: SearchBackend {
     private let framesByCamera: [String: [FrameRef]]
     private let features: GalleryFeatures
 
-    public init(tracks: [Track], framesRoot: String? = nil, appearance: [String: TrackAppearance] = [:], ranker: Ranker = Ranker()) {
-        gallery = Gallery(tracks: tracks, appearance: appearance)
+    public init(tracks: [Track], framesRoot: String? = nil, appearance: [String: TrackAppearance] = [:],
+                learned: [String: [Double]] = [:], learnedReadings: [String: String] = [:], ranker: Ranker = Ranker()) {
+        gallery = Gallery(tracks: tracks, appearance: appearance, learned: learned, learnedReadings: learnedReadings)
         self.ranker = ranker
         frameRoot = framesRoot
         indexByID = Dictionary(tracks.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -51,7 +51,9 @@ struct Evaluate: AsyncParsableCommand {
         let submissionValue: Submission
         if let tracks {
             let url = URL(fileURLWithPath: tracks)
-            let gallery = Gallery(tracks: try TrackFile.load(from: url))
+            let trackList = try TrackFile.load(from: url)
+            let ranker = submission == nil && !random ? try ranking.ranker() : Ranker(weights: try ranking.termWeights())
+            let gallery = ranking.gallery(trackList, for: ranker)
             truthValue = GroundTruth.identity(of: gallery.tracks)
             let queries = try QueryFile.queries(describing: gallery.tracks, file: url.path)
             if let submission {
@@ -60,7 +62,7 @@ struct Evaluate: AsyncParsableCommand {
                 var rng = SplitMix64(seed: seed)
                 submissionValue = Submission(rankings: queries.map { ($0.id, gallery.tracks.map(\.id).shuffled(using: &rng)) })
             } else {
-                submissionValue = try ranking.ranker().submission(for: queries, in: gallery)
+                submissionValue = ranker.submission(for: queries, in: gallery)
             }
         } else if let submission, let truth {
             submissionValue = try Submission.load(from: URL(fileURLWithPath: submission))

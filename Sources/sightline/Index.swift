@@ -24,6 +24,7 @@ struct Index: AsyncParsableCommand {
         var tracks: String
 
         @OptionGroup var index: IndexOptions
+        @OptionGroup var learned: LearnedModelOptions
 
         @Option(help: "Tracks per transaction (a camera's tracks always share one).")
         var batchSize = 2000
@@ -44,7 +45,7 @@ struct Index: AsyncParsableCommand {
                 framesRoot: pixels.framesRoot.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, batchSize: batchSize,
                 progress: { done, total in printError("index: \(done)/\(total) tracks written") })
             let clock = ContinuousClock()
-            let (report, elapsed, location) = try await withIndex(index.db, access: .create) { index in
+            let (report, elapsed, location) = try await withIndex(index.db, layout: try learned.layout(), access: .create) { index in
                 let start = clock.now
                 let report = try await index.add(list, options: options)
                 return (report, clock.now - start, index.location)
@@ -57,12 +58,13 @@ struct Index: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove tracks by id and recompute their cameras.")
 
         @OptionGroup var index: IndexOptions
+        @OptionGroup var learned: LearnedModelOptions
 
         @Argument(help: "Track ids.")
         var ids: [String]
 
         func run() async throws {
-            let removed = try await withIndex(index.db, access: .write) { index in try await index.remove(ids) }
+            let removed = try await withIndex(index.db, layout: try learned.layout(), access: .write) { index in try await index.remove(ids) }
             printError("index: removed \(removed) of \(ids.count) tracks")
         }
     }
@@ -72,12 +74,13 @@ struct Index: AsyncParsableCommand {
             abstract: "Counts, versions and row consistency of an index (`index check` reads every page and row).")
 
         @OptionGroup var index: IndexOptions
+        @OptionGroup var learned: LearnedModelOptions
 
         @Flag(help: "Print JSON.")
         var json = false
 
         func run() async throws {
-            let (stats, integrity) = try await withIndex(index.db, access: .read) { index in (try await index.stats(), try await index.integrity()) }
+            let (stats, integrity) = try await withIndex(index.db, layout: try learned.layout(), access: .read) { index in (try await index.stats(), try await index.integrity()) }
             if json {
                 try printJSON(Report(stats: stats, integrity: integrity))
                 return
@@ -109,6 +112,7 @@ struct Index: AsyncParsableCommand {
                 """)
 
         @OptionGroup var index: IndexOptions
+        @OptionGroup var learned: LearnedModelOptions
 
         @Flag(help: "Print JSON.")
         var json = false
@@ -116,7 +120,7 @@ struct Index: AsyncParsableCommand {
         func run() async throws {
             let report: IndexCheck
             do {
-                report = try await withIndex(index.db, access: .read) { index in try await index.check() }
+                report = try await withIndex(index.db, layout: try learned.layout(), access: .read) { index in try await index.check() }
             } catch let error as IndexError {
                 switch error {
                 case .missing, .badLocation, .needsMigration: throw error
@@ -145,9 +149,10 @@ struct Index: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete every table of an index (to rebuild it).")
 
         @OptionGroup var index: IndexOptions
+        @OptionGroup var learned: LearnedModelOptions
 
         func run() async throws {
-            let location = try await withIndex(index.db, access: .write) { index in
+            let location = try await withIndex(index.db, layout: try learned.layout(), access: .write) { index in
                 try await index.drop()
                 return index.location
             }

@@ -38,7 +38,7 @@ struct Rank: AsyncParsableCommand {
         try Outputs.check(files: ["--out": out, "--explain": explain])
         let ranker = try ranking.ranker()
         let trackList = try TrackFile.load(from: URL(fileURLWithPath: tracks))
-        let gallery = Gallery(tracks: trackList, appearance: try pixels.appearance(of: trackList, strict: missingFrames.strict))
+        let gallery = ranking.gallery(trackList, appearance: try pixels.appearance(of: trackList, strict: missingFrames.strict), for: ranker)
         let queryRecords = try QueryFile.load(from: URL(fileURLWithPath: queries))
         let clock = ContinuousClock()
         let start = clock.now

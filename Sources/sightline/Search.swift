@@ -50,8 +50,9 @@ struct Search: AsyncParsableCommand {
         let request = try request.validated(.unbounded)
         let ranker = try ranking.ranker()
         let clock = ContinuousClock()
-        let (hits, elapsed, searched) = try await withIndex(index.db, access: .read) { index in
-            let searcher = try await IndexSearcher(index: index, ranker: ranker)
+        let layout = try ranking.layout()
+        let (hits, elapsed, searched) = try await withIndex(index.db, layout: layout, access: .read) { index in
+            let searcher = try await IndexSearcher(index: index, ranker: ranker, layout: layout)
             let start = clock.now
             let hits = try await searcher.search(request)
             return (hits, clock.now - start, searcher.snapshot.count)

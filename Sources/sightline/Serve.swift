@@ -65,8 +65,9 @@ struct Serve: AsyncParsableCommand {
         let configuration = try serverConfiguration()
         let ranker = try ranking.ranker()
         if let db {
-            try await withIndex(db, access: .read) { index in
-                let searcher = try await IndexSearcher(index: index, ranker: ranker)
+            let layout = try ranking.layout()
+            try await withIndex(db, layout: layout, access: .read) { index in
+                let searcher = try await IndexSearcher(index: index, ranker: ranker, layout: layout)
                 let watcher = refreshSeconds > 0 ? Task { [refreshSeconds] in
                     await searcher.watch(every: .milliseconds(Int(clamping: refreshSeconds * 1000))) { event in
                         switch event {
@@ -80,7 +81,8 @@ struct Serve: AsyncParsableCommand {
             }
         } else if let tracks {
             let list = try TrackFile.load(from: URL(fileURLWithPath: tracks))
-            try await serve(MemoryBackend(tracks: list, framesRoot: pixels.framesRoot, appearance: try pixels.appearance(of: list, strict: missingFrames.strict), ranker: ranker),
+            let gallery = ranking.gallery(list, appearance: try pixels.appearance(of: list, strict: missingFrames.strict), for: ranker)
+            try await serve(MemoryBackend(tracks: list, framesRoot: pixels.framesRoot, appearance: gallery.appearance, learned: gallery.learned, learnedReadings: gallery.learnedReadings, ranker: ranker),
                             configuration)
         } else {
             throw ValidationError("give exactly one of --db and --tracks")

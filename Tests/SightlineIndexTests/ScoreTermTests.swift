@@ -65,7 +65,7 @@ struct ScoreTermTests {
         #expect(Set(names).count == names.count)
         #expect(RankingWeights.handSet.weights == Dictionary(uniqueKeysWithValues: Ranker.registry.map { ($0.term.name, $0.weight) }))
         #expect(Set(RankingWeights.standard.weights.keys) == Set(names), "the shipped fitted weights give every term a weight")
-        #expect(names == ["motion", "stop", "location", "relation", "size", "colour", "type", "relation-look"])
+        #expect(names == ["motion", "stop", "location", "relation", "size", "colour", "type", "relation-look", "learned"])
     }
 }
 

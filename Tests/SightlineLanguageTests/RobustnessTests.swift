@@ -74,3 +74,11 @@ struct RobustnessTests {
         #expect(TextSpan(start: 5, end: 2).length == 0)
     }
 }
+
+@Suite struct MirroredTextTests {
+    @Test func swapsLeftAndRightKeepingCase() {
+        #expect(TextAugmentation.mirrored("A car turns left, then Right at the leftmost lane.")
+            == "A car turns right, then Left at the leftmost lane.")
+        #expect(TextAugmentation.mirrored("LEFT") == "Right")
+    }
+}

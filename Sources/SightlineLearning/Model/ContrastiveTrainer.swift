@@ -25,6 +25,16 @@ public struct ContrastiveTrainer: Sendable {
         HeapRetention.enable()
     }
 
+    /// Restarts the dropout masks from `seed`: a training run reseeds at each epoch, so that
+    /// resuming from a checkpoint continues exactly as the uninterrupted run would.
+    public mutating func reseed(_ seed: UInt64) { generator = SplitMix64(seed: seed) }
+
+    /// Puts back the step count and optimiser of a checkpoint.
+    public mutating func restore(step: Int, optimizer: AdamW) {
+        self.step = step
+        self.optimizer = optimizer
+    }
+
     /// One optimisation step on `batch`; returns its losses (before the step) and the gradient norm before clipping.
     @discardableResult
     public mutating func train(on batch: ContrastiveBatch) -> (losses: TwoTowers.Losses, gradientNorm: Float) {

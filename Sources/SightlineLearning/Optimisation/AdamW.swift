@@ -16,6 +16,18 @@ public struct AdamW: Sendable {
 
     public init(weightDecay: Float = 1e-2) { self.weightDecay = weightDecay }
 
+    /// The running moments, one array per tensor in visiting order (empty before the first step).
+    public var moments: (first: [[Float]], second: [[Float]]) { (firstMoments, secondMoments) }
+
+    /// Puts back the state `steps` and `moments` described, to resume training where a checkpoint left it.
+    public mutating func restore(steps: Int, first: [[Float]], second: [[Float]]) {
+        precondition(first.count == second.count && zip(first, second).allSatisfy { $0.count == $1.count },
+                     "AdamW moments of \(first.count) and \(second.count) tensors")
+        self.steps = steps
+        firstMoments = first
+        secondMoments = second
+    }
+
     /// Whether a tensor is decayed by default: matrices and kernels are, biases, norms and scales
     /// (rank below 2) are not, the usual split of transformer and CLIP training.
     public static func decaysByDefault(_ name: String, _ tensor: Tensor) -> Bool { tensor.rank >= 2 }

@@ -1,6 +1,11 @@
 import ArgumentParser
+import Foundation
+import SightlineData
+import SightlineEngine
 import SightlineLanguage
+import SightlineLearning
 import SightlineRanking
+import SightlineTracks
 
 /// Options shared by every command that ranks: which terms, which weights, which parser.
 struct RankingOptions: ParsableArguments {
@@ -15,6 +20,8 @@ struct RankingOptions: ParsableArguments {
 
     @Option(help: "Query understanding: 'typed' (the description parser) or 'keyword' (the first, keyword-spotting version).")
     var parser: ParserChoice = .typed
+
+    @OptionGroup var learnedModel: LearnedModelOptions
 
     enum ParserChoice: String, ExpressibleByArgument, CaseIterable {
         case typed, keyword
@@ -44,11 +51,73 @@ struct RankingOptions: ParsableArguments {
         return weights
     }
 
+    /// The ranker, with the learned text tower in its understanding when the learned term is on.
     func ranker() throws -> Ranker {
-        let understanding: any QueryUnderstanding = switch parser {
+        let base: any QueryUnderstanding = switch parser {
         case .typed: TypedUnderstanding()
         case .keyword: KeywordUnderstanding()
         }
-        return Ranker(weights: try termWeights(), understanding: understanding)
+        let weights = try termWeights()
+        guard let learned = try learned(weights) else { return Ranker(weights: weights, understanding: base) }
+        return Ranker(terms: LearnedModelOptions.terms(model: learned.similarity.hash), weights: weights,
+                      understanding: LearnedUnderstanding(base: base, similarity: learned.similarity, encoder: learned.encoder))
+    }
+
+    /// The feature layout of an index built with the chosen learned model.
+    func layout() throws -> FeatureLayout {
+        FeatureLayout(terms: LearnedModelOptions.terms(model: try learnedModel.similarity().hash))
+    }
+
+    /// The gallery of `tracks`, with learned track embeddings when `ranker` uses the learned term.
+    func gallery(_ tracks: [Track], appearance: [String: TrackAppearance] = [:], for ranker: Ranker) -> Gallery {
+        var gallery = Gallery(tracks: tracks, appearance: appearance)
+        if let understanding = ranker.understanding as? LearnedUnderstanding {
+            let similarity = understanding.similarity
+            gallery.learned = similarity.trackEmbeddings(of: tracks, analysis: gallery.analysis)
+            gallery.learnedReadings = similarity.readings(of: tracks, analysis: gallery.analysis).mapValues(\.summary)
+        }
+        return gallery
+    }
+
+    /// The learned model and MiniLM, or nil when the learned term weighs 0 or (with the shipped model)
+    /// MiniLM is not installed, which is said on stderr.
+    func learned(_ weights: RankingWeights) throws -> (similarity: LearnedSimilarity, encoder: TextEncoder)? {
+        guard weights[LearnedTerm().name] != 0 else { return nil }
+        let store = ModelStore()
+        if learnedModel.learnedModel == nil, !store.isInstalled(.miniLM) {
+            printError("sightline: MiniLM is not installed (sightline models install), so the learned term is off")
+            return nil
+        }
+        return (try learnedModel.similarity(), try TextEncoder(store: store))
+    }
+}
+
+/// `--learned-model`: the learned model whose embeddings the 'learned' term compares.
+struct LearnedModelOptions: ParsableArguments {
+    @Option(help: "Learned model for the 'learned' term (from `sightline train`; default: the one that ships). Ranking needs MiniLM installed for the query side; without it the term is off unless this is given.")
+    var learnedModel: String?
+
+    /// The chosen model, loaded.
+    func similarity() throws -> LearnedSimilarity {
+        try learnedModel.map { try LearnedSimilarity(path: $0) } ?? LearnedSimilarity.bundled()
+    }
+
+    /// The registered terms with the learned term naming `model`.
+    static func terms(model: String) -> [any ScoreTerm] {
+        Ranker.allTerms.map { $0.name == LearnedTerm().name ? LearnedTerm(model: model) : $0 }
+    }
+
+    /// The layout an index stores with this model, computing the learned track embeddings as it writes.
+    func layout() throws -> FeatureLayout {
+        let similarity = try similarity()
+        return FeatureLayout(terms: Self.terms(model: similarity.hash), embedder: similarity)
+    }
+}
+
+extension LearnedSimilarity: TrackEmbedder {
+    public var modelHash: String { hash }
+
+    public func embeddings(of tracks: [Track], analysis: TrackAnalysis) -> [String: [Double]] {
+        trackEmbeddings(of: tracks, analysis: analysis)
     }
 }

@@ -1,0 +1,133 @@
+import Foundation
+import SightlineData
+import SightlineEngine
+import SightlineTestSupport
+import SightlineRanking
+import SightlineTracks
+import Testing
+@testable import SightlineLearning
+
+@Suite struct TrainingRunTests {
+    /// Tracks on a line at one of several headings; each text is a fixed function of the heading, so
+    /// there is something to learn and mirroring has a meaning.
+    static func set(count: Int = 12) -> LearningSet {
+        let textWidth = LearnedSimilarity.configuration.textFeatures
+        let examples = (0..<count).map { i -> LearningExample in
+            let angle = Double(i % 6) * .pi / 3
+            let rows = (0..<20).map { t -> [Double] in
+                var row = [Double](repeating: 0, count: TrackSequence.featureCount)
+                row[0] = cos(angle) * Double(t) / 20
+                row[1] = sin(angle) * Double(t) / 20
+                row[5] = cos(angle)
+                row[6] = sin(angle)
+                return row
+            }
+            var text = [Float](repeating: 0, count: textWidth)
+            text[i % 6] = 1
+            var mirrored = [Float](repeating: 0, count: textWidth)
+            mirrored[(i + 3) % 6] = 1
+            return LearningExample(id: "t\(i)", camera: "S01/c00\(i % 3)", sequence: TrackSequence(rows: rows),
+                                   texts: [text], mirroredTexts: [mirrored], otherViews: [],
+                                   labels: [.turn: i % 3, .stop: i % 2, .waits: 0], rulesTurn: .straight)
+        }
+        return LearningSet(examples: examples)
+    }
+
+    static var options: TrainingOptions {
+        var o = TrainingOptions()
+        o.epochs = 4
+        o.batchSize = 6
+        o.warmupEpochs = 1
+        o.decayEvery = 2
+        return o
+    }
+
+    static func bits(_ model: TwoTowers) -> [[UInt32]] { model.namedParameters.map { $0.tensor.data.map(\.bitPattern) } }
+
+    @Test func resumingFromACheckpointEndsWithTheUninterruptedWeights() throws {
+        let set = Self.set()
+        let perEpoch = TrainingRun.batchCount(examples: set.examples.count, batchSize: Self.options.batchSize)
+        var straight = TrainingRun(options: Self.options, batchesPerEpoch: perEpoch)
+        for _ in 0..<4 { straight.runEpoch(on: set) }
+
+        let folder = try TemporaryDirectory()
+        let path = folder.file("run.checkpoint").path
+        var first = TrainingRun(options: Self.options, batchesPerEpoch: perEpoch)
+        for _ in 0..<2 { first.runEpoch(on: set) }
+        try first.saveCheckpoint(to: path)
+        var resumed = TrainingRun(options: Self.options, batchesPerEpoch: perEpoch)
+        try resumed.resume(from: path)
+        #expect(resumed.epoch == 2)
+        for _ in 0..<2 { resumed.runEpoch(on: set) }
+        #expect(Self.bits(resumed.trainer.model) == Self.bits(straight.trainer.model))
+        #expect(resumed.trainer.step == straight.trainer.step)
+    }
+
+    @Test func trainingRaisesTheMeanReciprocalRank() {
+        let set = Self.set()
+        var options = Self.options
+        options.epochs = 30
+        options.mirror = false
+        var run = TrainingRun(options: options, batchesPerEpoch: 2)
+        let before = TrainingRun.meanReciprocalRank(run.trainer.model, on: set)
+        for _ in 0..<30 { run.runEpoch(on: set) }
+        let after = TrainingRun.meanReciprocalRank(run.trainer.model, on: set)
+        #expect(after > before + 0.1, "before \(before), after \(after)")
+    }
+
+    @Test func aModelFileKeepsTowersAndReadingsAndItsHashNamesTheBytes() throws {
+        let folder = try TemporaryDirectory()
+        let model = TwoTowers(configuration: LearnedSimilarity.configuration, seed: 5)
+        var readings = TrackReadings(inFeatures: model.trajectory.outputWidth, seed: 6)
+        readings.temperatures.data = [1.5, 2, 0.5]
+        let path = folder.file("m.safetensors").path
+        try LearnedSimilarity.save(model: model, readings: readings, to: path)
+        let loaded = try LearnedSimilarity(path: path)
+        #expect(Self.bits(loaded.model) == Self.bits(model))
+        #expect(loaded.readings.temperatures.data == [1.5, 2, 0.5])
+        try LearnedSimilarity.save(model: TwoTowers(configuration: LearnedSimilarity.configuration, seed: 7), readings: readings, to: path)
+        #expect(try LearnedSimilarity(path: path).hash != loaded.hash)
+    }
+
+    @Test func aModelFileMissingItsReadingsIsRefusedByName() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.file("towers-only.safetensors").path
+        try TwoTowers(configuration: LearnedSimilarity.configuration, seed: 5).save(to: path)
+        #expect(throws: WeightFileError.self) { try LearnedSimilarity(path: path) }
+    }
+
+    @Test func theShippedModelLoadsAndEmbedsToUnitVectorsOfTheTermsWidth() throws {
+        let shipped = try LearnedSimilarity.bundled()
+        #expect(LearnedSimilarity.configuration.embedding == LearnedTerm.dimensions)
+        let embeddings = shipped.embedTracks([Self.set().examples[0].sequence])
+        #expect(embeddings[0].count == LearnedSimilarity.configuration.embedding)
+        #expect(abs(embeddings[0].reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+    }
+
+    @Test func temperatureScalingLowersTheErrorOfOverconfidentLogits() {
+        var generator = SplitMix64(seed: 3)
+        var logits: [Float] = [], labels: [Int] = []
+        for _ in 0..<400 {
+            let label = Int(generator.next() % 2)
+            let right = generator.unitInterval() < 0.7
+            let winner = right ? label : 1 - label
+            logits += winner == 0 ? [6, -6] : [-6, 6]
+            labels.append(label)
+        }
+        let tensor = Tensor(shape: [400, 2], data: logits)
+        let t = TrackReadings.fitTemperature(logits: tensor, labels: labels)
+        #expect(t > 5)
+        let probabilities = { (t: Double) in (0..<400).map { i in TrackReadings.softmax([Double(logits[2 * i]) / t, Double(logits[2 * i + 1]) / t]) } }
+        let before = TrackReadings.calibration(probabilities: probabilities(1), labels: labels).ece
+        let after = TrackReadings.calibration(probabilities: probabilities(t), labels: labels).ece
+        #expect(before > 0.25 && after < 0.05, "ECE \(before) -> \(after)")
+    }
+
+    @Test func readingsLabelsFollowTheDescriptions() {
+        let set = Self.set()
+        let calibration = ReadingsCalibration(model: TwoTowers(configuration: LearnedSimilarity.configuration, seed: 1), set: set, seed: 2)
+        #expect(calibration.figures.map(\.reading).contains("turn"))
+        #expect(calibration.turnAgreement.tracks == set.examples.count)
+        #expect(abs(calibration.turnAgreement.straight - 1.0 / 3) < 1e-9)
+    }
+}
