@@ -4,6 +4,7 @@ import SightlineEngine
 import SightlineTestSupport
 import SightlineRanking
 import SightlineTracks
+import SightlineWeightFiles
 import Testing
 @testable import SightlineLearning
 
