@@ -35,6 +35,12 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "SightlinePixels", dependencies: ["SightlineData", "CTurboJPEG", "CPNG"],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
+        // video: FFmpeg decoding of camera videos by frame number, and the frames root that reads
+        // a CityFlow frame from its JPEG or its camera's video
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
+        .target(name: "SightlineVideo", dependencies: ["SightlineData", "SightlinePixels", "CFFmpeg"],
+                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
         // engine: tensors, BLAS ops, weight loaders, MiniLM, EfficientNet-Lite
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // weight files: parsers of untrusted safetensors and torch checkpoints, compiled with runtime checks
@@ -82,7 +88,7 @@ let package = Package(
         .target(name: "SightlineTestSupport", dependencies: ["SightlineData"]),
         // command-line tool: wires the implementations together
         .executableTarget(name: "sightline", dependencies: [
-            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineEngine", "SightlinePixels",
+            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineEngine", "SightlinePixels", "SightlineVideo",
             "SightlineAppearance", "SightlineLearning", "SightlineRanking", "SightlineSearch", "SightlineIndex", "SightlineServer",
             .product(name: "Algorithms", package: "swift-algorithms"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -93,6 +99,7 @@ let package = Package(
         .testTarget(name: "SightlineEngineTests", dependencies: ["SightlineEngine", "SightlineEngineAVX512", "SightlineWeightFiles", "SightlinePixels", "SightlineTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SightlinePixelsTests", dependencies: ["SightlinePixels", "CTurboJPEG", "CPNG", "SightlineTestSupport"]),
+        .testTarget(name: "SightlineVideoTests", dependencies: ["SightlineVideo", "SightlinePixels", "SightlineData", "SightlineTestSupport"]),
         .testTarget(name: "SightlineAppearanceTests", dependencies: ["SightlineAppearance", "SightlineData", "SightlinePixels", "SightlineEngine", "SightlineTestSupport"]),
         .testTarget(name: "SightlineLearningTests", dependencies: ["SightlineLearning", "SightlineEngine", "SightlineData", "SightlineTestSupport"],
                     resources: [.copy("Fixtures")]),
