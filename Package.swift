@@ -109,7 +109,7 @@ let package = Package(
             "SightlineAppearance", "sightline", "SightlineTestSupport",
         ]),
         .testTarget(name: "SightlineServerTests", dependencies: [
-            "SightlineServer", "SightlineSearch", "SightlineIndex", "SightlineRanking", "SightlineData", "SightlineTestSupport",
+            "SightlineServer", "SightlineSearch", "SightlineIndex", "SightlineRanking", "SightlineData", "SightlinePixels", "SightlineTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),

@@ -13,8 +13,9 @@ public enum FFmpegTool {
 
     /// Runs `ffmpeg -y -loglevel error` with `arguments`; a test failure with its stderr when it fails.
     public static func run(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let tool: URL = try #require(binary, "ffmpeg is not installed", sourceLocation: sourceLocation)
         let process = Process()
-        process.executableURL = try #require(binary, "ffmpeg is not installed", sourceLocation: sourceLocation)
+        process.executableURL = tool
         process.arguments = ["-y", "-nostdin", "-loglevel", "error"] + arguments
         let err = Pipe()
         process.standardError = err

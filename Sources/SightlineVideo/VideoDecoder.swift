@@ -91,7 +91,7 @@ public final class VideoDecoder {
     // MARK: opening
 
     private func open(table known: FrameTable?) throws {
-        sightlineQuietFFmpeg
+        _ = sightlineQuietFFmpeg
         let context = try Self.openFormat(path, into: handles)
         let (index, stream) = try Self.videoStream(of: context, path: path)
         handles.streamIndex = index

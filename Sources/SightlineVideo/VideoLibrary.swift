@@ -3,7 +3,7 @@ import SightlinePixels
 
 /// The videos a process reads frames from, shared by its threads: open decoders kept positioned
 /// for the next frame (up to `decodersPerVideo` per video, one per thread reading it at once), and
-/// the last `cachedFrames` decoded frames. Thread-safe: a lock guards only this bookkeeping; a
+/// the last `cachedFrames` decoded frames, and each video's frame table. Thread-safe: a lock guards only this bookkeeping; a
 /// decoder is lent to one thread at a time and decodes outside the lock.
 public final class VideoLibrary: @unchecked Sendable {
     public let cachedFrames: Int
@@ -23,6 +23,8 @@ public final class VideoLibrary: @unchecked Sendable {
     private var lent: [String: Int] = [:]
     private var cache: [FrameKey: RGBImage] = [:]
     private var cacheOrder: [FrameKey] = []
+    /// Each video's frame table, read once and given to every decoder opened on it.
+    private var tables: [String: FrameTable] = [:]
 
     public init(cachedFrames: Int = 16, decodersPerVideo: Int = min(4, ProcessInfo.processInfo.activeProcessorCount),
                 openDecoders: Int = 16, decoderThreads: Int = 1) {
@@ -41,7 +43,7 @@ public final class VideoLibrary: @unchecked Sendable {
         case let .decoder(idle?): decoder = idle
         case .decoder(nil):
             do {
-                decoder = try VideoDecoder(path: path, threads: decoderThreads)
+                decoder = try VideoDecoder(path: path, threads: decoderThreads, table: condition.withLock { tables[path] })
             } catch {
                 giveBack(nil, key: key, image: nil)
                 throw error
@@ -55,12 +57,6 @@ public final class VideoLibrary: @unchecked Sendable {
             giveBack(nil, key: key, image: nil)
             throw error
         }
-    }
-
-    /// Size, frame rate and frame count of the video at `path`.
-    public func info(of path: String) throws -> (width: Int, height: Int, framesPerSecond: Double, frameCount: Int?) {
-        let decoder = try VideoDecoder(path: path, threads: decoderThreads)
-        return (decoder.width, decoder.height, decoder.framesPerSecond, decoder.frameCount)
     }
 
     private enum Loan {
@@ -108,6 +104,7 @@ public final class VideoLibrary: @unchecked Sendable {
             lent[key.path, default: 1] -= 1
             if lent[key.path] == 0 { lent[key.path] = nil }
             if let decoder {
+                if tables[key.path] == nil { tables[key.path] = decoder.table }
                 idle.append((key.path, decoder))
                 if idle.count > openDecoders { idle.removeFirst(idle.count - openDecoders) }
             }

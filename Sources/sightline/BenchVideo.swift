@@ -35,13 +35,13 @@ extension Bench {
         func run() async throws {
             for path in video {
                 let decoder = try VideoDecoder(path: path, threads: decoderThreads)
-                guard let count = decoder.frameCount, count > 0 else { throw ValidationError("\(path): the container declares no frame count") }
+                let count = decoder.frameCount
                 let name = (path as NSString).lastPathComponent
                 print(String(format: "%@: %d×%d, %.2f frames/s, %d frames, %d decoder thread%@", name, decoder.width, decoder.height,
                              decoder.framesPerSecond, count, decoderThreads, decoderThreads == 1 ? "" : "s"))
                 var start = Date()
                 for _ in 0..<passes {
-                    let pass = try VideoDecoder(path: path, threads: decoderThreads)
+                    let pass = try VideoDecoder(path: path, threads: decoderThreads, table: decoder.table)
                     for number in 1...count { _ = try pass.frame(number) }
                 }
                 var seconds = Date().timeIntervalSince(start)
