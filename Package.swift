@@ -37,6 +37,12 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "SightlinePixels", dependencies: ["SightlineData", "CTurboJPEG", "CPNG"],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
+        // video: FFmpeg decoding of camera videos by frame number, and the frames root that reads
+        // a CityFlow frame from its JPEG or its camera's video
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
+        .target(name: "SightlineVideo", dependencies: ["SightlineData", "SightlinePixels", "CFFmpeg"],
+                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
         // engine: tensors, BLAS ops, weight loaders, MiniLM, EfficientNet-Lite
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // weight files: parsers of untrusted safetensors and torch checkpoints, compiled with runtime checks
@@ -86,7 +92,7 @@ let package = Package(
         .target(name: "SightlineTestSupport", dependencies: ["SightlineData"]),
         // command-line tool: wires the implementations together
         .executableTarget(name: "sightline", dependencies: [
-            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineTracking", "SightlineEngine", "SightlinePixels",
+            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineTracking", "SightlineEngine", "SightlinePixels", "SightlineVideo",
             "SightlineAppearance", "SightlineLearning", "SightlineRanking", "SightlineSearch", "SightlineIndex", "SightlineServer",
             .product(name: "Algorithms", package: "swift-algorithms"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -98,6 +104,7 @@ let package = Package(
         .testTarget(name: "SightlineEngineTests", dependencies: ["SightlineEngine", "SightlineEngineAVX512", "SightlineWeightFiles", "SightlinePixels", "SightlineTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SightlinePixelsTests", dependencies: ["SightlinePixels", "CTurboJPEG", "CPNG", "SightlineTestSupport"]),
+        .testTarget(name: "SightlineVideoTests", dependencies: ["SightlineVideo", "SightlinePixels", "SightlineData", "SightlineTestSupport"]),
         .testTarget(name: "SightlineAppearanceTests", dependencies: ["SightlineAppearance", "SightlineData", "SightlinePixels", "SightlineEngine", "SightlineTestSupport"]),
         .testTarget(name: "SightlineLearningTests", dependencies: ["SightlineLearning", "SightlineEngine", "SightlineData", "SightlineRanking", "SightlineTracks", "SightlineWeightFiles", "SightlineTestSupport"],
                     resources: [.copy("Fixtures")]),
@@ -107,7 +114,7 @@ let package = Package(
             "SightlineAppearance", "sightline", "SightlineTestSupport",
         ]),
         .testTarget(name: "SightlineServerTests", dependencies: [
-            "SightlineServer", "SightlineSearch", "SightlineIndex", "SightlineRanking", "SightlineData", "SightlineTestSupport",
+            "SightlineServer", "SightlineSearch", "SightlineIndex", "SightlineRanking", "SightlineData", "SightlinePixels", "SightlineTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),

@@ -2,9 +2,9 @@ import Foundation
 import SightlineData
 
 /// Cuts a track's vehicle out of its frames, builds its camera's background and its motion
-/// map. Frames are read from `framesRoot` joined with each frame's CityFlow path.
+/// map. Frames come from `frames` (image files or videos).
 public struct TrackImages: Sendable {
-    public var framesRoot: URL
+    public var frames: any FrameSource
     /// Folder for per-camera background PNGs; nil disables the cache.
     public var cacheDirectory: URL?
     public var crop: CropOptions
@@ -14,9 +14,9 @@ public struct TrackImages: Sendable {
     public var backgroundFrames: Int
     public var backgroundMethod: Background.Method
 
-    public init(framesRoot: URL, cacheDirectory: URL? = nil, crop: CropOptions = .ssm, samplesPerTrack: Int = 8,
+    public init(frames: any FrameSource, cacheDirectory: URL? = nil, crop: CropOptions = .ssm, samplesPerTrack: Int = 8,
                 backgroundFrames: Int = 30, backgroundMethod: Background.Method = .mean) {
-        self.framesRoot = framesRoot
+        self.frames = frames
         self.cacheDirectory = cacheDirectory
         self.crop = crop
         self.samplesPerTrack = samplesPerTrack
@@ -24,16 +24,13 @@ public struct TrackImages: Sendable {
         self.backgroundMethod = backgroundMethod
     }
 
-    public func path(of frame: FrameRef) -> String { framesRoot.appendingPathComponent(frame.path).path }
-
     /// Decodes one frame; the error names the file.
-    public func frame(_ frame: FrameRef) throws -> RGBImage { try ImageDecoder.decode(path: path(of: frame)) }
+    public func frame(_ frame: FrameRef) throws -> RGBImage { try frames.frame(frame) }
 
-    /// The frame path when `error` says a frame file is missing or cannot be read (as opposed to
-    /// one that is there but does not decode): what callers may skip instead of stopping.
+    /// The missing path when `error` says a frame is not there (no file, or past the end of its
+    /// video), as opposed to one that is there but does not decode: what callers may skip instead of stopping.
     public static func missingFrame(in error: any Error) -> String? {
-        if case let ImageDecodingError.unreadable(path)? = error as? ImageDecodingError { return path }
-        return nil
+        (error as? any MissingFrameError)?.missingPath
     }
 
     /// The pixel rectangle of box `i` of `track` in a frame of the given size.
@@ -58,12 +55,12 @@ public struct TrackImages: Sendable {
         if let cacheFile, FileManager.default.fileExists(atPath: cacheFile.path) {
             return try ImageDecoder.decode(path: cacheFile.path)
         }
-        let unique = Array(Set(frames.map(\.path))).sorted()
+        let unique = Dictionary(frames.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first }).values.sorted { $0.path < $1.path }
         let chosen = FrameSampling.evenlySpaced(count: unique.count, limit: backgroundFrames).map { unique[$0] }
         var complete = true
         let images = try chosen.compactMap { frame -> RGBImage? in
             do {
-                return try ImageDecoder.decode(path: framesRoot.appendingPathComponent(frame).path)
+                return try self.frame(frame)
             } catch {
                 guard let missing, let path = Self.missingFrame(in: error) else { throw error }
                 missing(path)

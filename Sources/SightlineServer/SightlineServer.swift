@@ -4,6 +4,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import SightlineData
+import SightlinePixels
 import SightlineSearch
 
 /// Sightline's HTTP API and web page over any `SearchBackend`:
@@ -23,10 +24,14 @@ public struct SightlineServer: Sendable {
     private let staticFiles: StaticFiles
     private let boundPort: BoundPort
 
-    public init(backend: any SearchBackend, configuration: ServerConfiguration = ServerConfiguration()) {
+    /// `frames` reads the frames under a track's frames root (image files by default; the CLI passes
+    /// one that also reads camera videos).
+    public init(backend: any SearchBackend, configuration: ServerConfiguration = ServerConfiguration(),
+                frames: @escaping @Sendable (_ framesRoot: String) -> any FrameSource = { FrameFolder(root: URL(fileURLWithPath: $0)) }) {
         self.backend = backend
         self.configuration = configuration
-        renderer = TrackImageRenderer(backend: backend, cacheDirectory: configuration.cacheDirectory, capacity: configuration.imageCacheEntries)
+        renderer = TrackImageRenderer(backend: backend, frames: frames, cacheDirectory: configuration.cacheDirectory,
+                                      capacity: configuration.imageCacheEntries)
         staticFiles = .bundled
         boundPort = BoundPort()
     }

@@ -130,7 +130,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func serve(_ backend: any SearchBackend, _ configuration: ServerConfiguration) async throws {
-        try await SightlineServer(backend: backend, configuration: configuration).run { port in
+        try await SightlineServer(backend: backend, configuration: configuration, frames: Videos.frames).run { port in
             let shown = host.contains(":") ? "[\(host)]" : host
             printError("sightline: serving http://\(shown):\(port)/\(configuration.token == nil ? "" : " (API requests need the access token)")")
         }

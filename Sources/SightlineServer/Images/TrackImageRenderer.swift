@@ -14,6 +14,7 @@ enum TrackImageKind: String, Sendable {
 /// progress are shared, so concurrent requests for one track decode its frames once.
 actor TrackImageRenderer {
     private let backend: any SearchBackend
+    private let frames: @Sendable (String) -> any FrameSource
     private let cacheDirectory: URL?
     private let capacity: Int
     private var finished: [String: [UInt8]] = [:]
@@ -24,8 +25,9 @@ actor TrackImageRenderer {
     static let thumbnailSide = 256
     static let motionMapWidth = 960
 
-    init(backend: any SearchBackend, cacheDirectory: URL?, capacity: Int) {
+    init(backend: any SearchBackend, frames: @escaping @Sendable (String) -> any FrameSource, cacheDirectory: URL?, capacity: Int) {
         self.backend = backend
+        self.frames = frames
         self.cacheDirectory = cacheDirectory
         self.capacity = max(1, capacity)
     }
@@ -35,11 +37,11 @@ actor TrackImageRenderer {
         let key = "\(kind.rawValue)/\(id)"
         if let bytes = finished[key] { return bytes }
         if let task = running[key] { return try await task.value }
-        let backend = backend, cacheDirectory = cacheDirectory
+        let backend = backend, frames = frames, cacheDirectory = cacheDirectory
         let task = Task.detached(priority: .userInitiated) { () throws -> [UInt8] in
             guard let track = try await backend.track(id: id) else { throw APIError.unknownTrack(id) }
             guard let root = try await backend.framesRoot(of: id) else { throw APIError.noPixels(track: id, image: kind.rawValue) }
-            let images = TrackImages(framesRoot: URL(fileURLWithPath: root), cacheDirectory: cacheDirectory)
+            let images = TrackImages(frames: frames(root), cacheDirectory: cacheDirectory)
             let cameraFrames = kind == .motionMap ? try await backend.frames(ofCamera: track.cameraKey) : []
             do {
                 switch kind {
@@ -48,9 +50,8 @@ actor TrackImageRenderer {
                 }
             } catch let error as APIError {
                 throw error
-            } catch ImageDecodingError.unreadable(let path) {
-                throw APIError.frameMissing(track: id, image: kind.rawValue, path: path)
             } catch {
+                if let path = TrackImages.missingFrame(in: error) { throw APIError.frameMissing(track: id, image: kind.rawValue, path: path) }
                 throw APIError.imageFailed(track: id, image: kind.rawValue, detail: "\(error)")
             }
         }

@@ -6,7 +6,10 @@ import SightlinePixels
 
 /// Options of the commands that read CityFlow frames.
 struct PixelOptions: ParsableArguments {
-    @Option(help: "Folder the frame paths of the track file are relative to (CityFlow's root, holding train/ and validation/).")
+    @Option(help: """
+        Folder the frame paths of the track file are relative to (CityFlow's root, holding train/ and validation/). \
+        A frame whose image file is missing is read from its camera folder's vdo.avi (or vdo.mp4, vdo.mkv), frame 1 being the video's first.
+        """)
     var framesRoot: String?
 
     @Option(help: "Folder caching per-camera backgrounds (created when missing).")
@@ -38,7 +41,7 @@ struct PixelOptions: ParsableArguments {
     /// The frame reader, or nil without --frames-root.
     var images: TrackImages? {
         framesRoot.map { root in
-            TrackImages(framesRoot: URL(fileURLWithPath: root), cacheDirectory: URL(fileURLWithPath: cache),
+            TrackImages(frames: Videos.frames(root: root), cacheDirectory: URL(fileURLWithPath: cache),
                         samplesPerTrack: samples, backgroundFrames: backgroundFrames,
                         backgroundMethod: Background.Method(rawValue: backgroundMethod) ?? .mean)
         }
