@@ -113,7 +113,7 @@ struct TrainTypeHead: AsyncParsableCommand {
         var encoder = try VehicleEncoder(store: engine.store, variant: Self.variant, useHead: false)
         encoder.threads = engine.threadConfig
         try FileManager.default.createDirectory(at: cacheURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: features) { FileManager.default.createFile(atPath: features, contents: nil) }
+        if !FileManager.default.fileExists(atPath: features) { _ = FileManager.default.createFile(atPath: features, contents: nil) }
         let handle = try FileHandle(forWritingTo: cacheURL)
         defer { try? handle.close() }
         try handle.seekToEnd()
