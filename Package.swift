@@ -60,8 +60,9 @@ let package = Package(
                 resources: [.copy("Resources/imagenet-classes.txt")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
-        // appearance: colour, type and embeddings of vehicles from pixels
-        .target(name: "SightlineAppearance", dependencies: ["SightlineData", "SightlinePixels", "SightlineEngine"]),
+        // appearance: colour, type (with the type head and its training) and embeddings of vehicles from pixels
+        .target(name: "SightlineAppearance", dependencies: ["SightlineData", "SightlineTracks", "SightlinePixels", "SightlineEngine", "SightlineWeightFiles", "SightlineLearning"],
+                resources: [.copy("Resources/type-head-v1.safetensors")]),
         // learning: layers with hand-written backward passes, contrastive losses, AdamW; matrix work through the engine's BLAS
         .target(name: "SightlineLearning", dependencies: ["SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineEngine", "SightlineWeightFiles"],
                 resources: [.copy("Resources/learned-v1.safetensors")],
@@ -81,7 +82,7 @@ let package = Package(
         ]),
         // server: HTTP API and web page over a SearchBackend
         .target(name: "SightlineServer", dependencies: [
-            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking", "SightlineSearch", "SightlinePixels",
+            "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineRanking", "SightlineSearch", "SightlinePixels", "SightlineAppearance",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),

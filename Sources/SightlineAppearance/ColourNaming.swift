@@ -44,21 +44,41 @@ public struct ColourNamer: Sendable {
 
     /// What the painted surface of `crop` shows; nil when nothing of it is left to name.
     public func evidence(of crop: RGBImage, background: RGBImage? = nil) -> ColourEvidence? {
-        guard crop.width > 0, crop.height > 0 else { return nil }
-        if let background, background.width == crop.width, background.height == crop.height,
-           let e = evidence(of: crop, reference: .image(background), requiredShare: minBodyShare) {
-            return e
-        }
-        return evidence(of: crop, reference: .ring, requiredShare: 0)
+        surface(of: crop, background: background).map(evidence(from:))
     }
+
+    /// The pixels of `crop` its colour is named from (the painted surface), for showing a user; nil as for `evidence`.
+    public func region(of crop: RGBImage, background: RGBImage? = nil) -> ColourRegion? {
+        surface(of: crop, background: background)?.region
+    }
+
+    /// The box's central region, as shares of its width and height, that the painted surface is looked for in.
+    public static let centralX = 0.1..<0.9, centralY = 0.15..<0.9
 
     private enum Reference { case ring, image(RGBImage) }
 
-    private func evidence(of crop: RGBImage, reference: Reference, requiredShare: Double) -> ColourEvidence? {
+    /// The surface pixels in CIE L*a*b*, where they lie, and the scene's lightness.
+    private struct Surface {
+        var kept: [CIELab]
+        var region: ColourRegion
+        var sceneLightness: Double
+    }
+
+    private func surface(of crop: RGBImage, background: RGBImage?) -> Surface? {
+        guard crop.width > 0, crop.height > 0 else { return nil }
+        if let background, background.width == crop.width, background.height == crop.height,
+           let s = surface(of: crop, reference: .image(background), requiredShare: minBodyShare) {
+            return s
+        }
+        return surface(of: crop, reference: .ring, requiredShare: 0)
+    }
+
+    private func surface(of crop: RGBImage, reference: Reference, requiredShare: Double) -> Surface? {
         let w = crop.width, h = crop.height
         let gains: (Double, Double, Double)
         let sceneLab: [CIELab]
         let sceneLightness: Double
+        let usesBackground: Bool
         switch reference {
         case .ring:
             let ring = ringPixels(crop)
@@ -67,21 +87,24 @@ public struct ColourNamer: Sendable {
             let median = Self.median(labs)
             sceneLab = [median]
             sceneLightness = median.L
+            usesBackground = false
         case let .image(background):
             let all = Self.pixels(of: background)
             gains = Self.whiteBalance(all)
             sceneLab = all.map { Self.lab($0, gains) }
             sceneLightness = Self.median(sceneLab).L
+            usesBackground = true
         }
         guard sceneLightness > 1 else { return nil }
         var kept: [CIELab] = []
+        var mask = [Bool](repeating: false, count: w * h)
         var region = 0
         for y in 0..<h {
             let fy = (Double(y) + 0.5) / Double(h)
-            guard fy > 0.15, fy < 0.9 else { continue }
+            guard fy > Self.centralY.lowerBound, fy < Self.centralY.upperBound else { continue }
             for x in 0..<w {
                 let fx = (Double(x) + 0.5) / Double(w)
-                guard fx > 0.1, fx < 0.9 else { continue }
+                guard fx > Self.centralX.lowerBound, fx < Self.centralX.upperBound else { continue }
                 region += 1
                 let i = y * w + x
                 let p = Self.lab((crop.pixels[3 * i], crop.pixels[3 * i + 1], crop.pixels[3 * i + 2]), gains)
@@ -89,9 +112,16 @@ public struct ColourNamer: Sendable {
                 if p.distance(to: ref) < backgroundDistance { continue }
                 if fy > 0.7, Self.isShadow(p, of: ref) { continue }
                 kept.append(p)
+                mask[i] = true
             }
         }
         guard !kept.isEmpty, Double(kept.count) >= requiredShare * Double(region) else { return nil }
+        return Surface(kept: kept, region: ColourRegion(width: w, height: h, mask: mask, usesBackground: usesBackground),
+                       sceneLightness: sceneLightness)
+    }
+
+    private func evidence(from surface: Surface) -> ColourEvidence {
+        let kept = surface.kept, sceneLightness = surface.sceneLightness
         var hues: [VehicleColor: Double] = [:]
         var chromatic = 0, dark = 0, bright = 0
         for p in kept {
@@ -174,6 +204,30 @@ public struct ColourNamer: Sendable {
         guard !labs.isEmpty else { return CIELab(L: 0, a: 0, b: 0) }
         func m(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
         return CIELab(L: m(labs.map(\.L)), a: m(labs.map(\.a)), b: m(labs.map(\.b)))
+    }
+}
+
+/// Where in a crop its colour was read: the painted-surface pixels, row by row, and whether the
+/// camera background (rather than the crop's ring) told the vehicle from the road.
+public struct ColourRegion: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    /// `mask[y * width + x]`: pixel (x, y) is painted surface.
+    public var mask: [Bool]
+    public var usesBackground: Bool
+
+    /// The crop with every pixel outside the surface darkened to a quarter and greyed, so the surface stands out.
+    public func overlay(on crop: RGBImage) -> RGBImage {
+        guard crop.width == width, crop.height == height else { return crop }
+        var out = crop
+        for i in mask.indices where !mask[i] {
+            let r = Int(crop.pixels[3 * i]), g = Int(crop.pixels[3 * i + 1]), b = Int(crop.pixels[3 * i + 2])
+            let grey = UInt8((r + g + b) / 12)
+            out.pixels[3 * i] = grey
+            out.pixels[3 * i + 1] = grey
+            out.pixels[3 * i + 2] = grey
+        }
+        return out
     }
 }
 

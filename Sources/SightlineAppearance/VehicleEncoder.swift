@@ -4,28 +4,46 @@ import SightlinePixels
 
 /// What the pretrained image encoder says about one vehicle crop.
 public struct CropEncoding: Sendable, Equatable {
+    /// The type evidence of the crop alone (no geometry, no detector class).
+    public var evidence: TypeEvidence
+    /// The body-type distribution of the crop alone, by the encoder's `BodyTypeNamer`.
     public var types: [BodyType: Double]
     /// Pooled EfficientNet features, L2-normalised.
     public var features: [Float]
 }
 
-/// Runs EfficientNet-Lite on vehicle crops: body-type distribution from its ImageNet vehicle
-/// classes and the pooled features as the appearance embedding.
+/// Runs EfficientNet-Lite on vehicle crops: type evidence from its ImageNet vehicle classes and,
+/// when a type head for the variant is there, from the head on its pooled features, which are
+/// also the appearance embedding.
 public struct VehicleEncoder: Sendable {
     public let network: EfficientNetLite
     public var threads: ThreadConfig
     /// Pads a crop to a square with black before resizing (the CVPR 2023 solution) instead of stretching it.
     public var squarePad: Bool
+    /// The type head on the pooled features; nil names types from ImageNet's classes alone.
+    public var head: TypeHead?
+    public var typeNamer: BodyTypeNamer
 
-    public init(network: EfficientNetLite, threads: ThreadConfig = ThreadConfig(), squarePad: Bool = false) {
+    public init(network: EfficientNetLite, threads: ThreadConfig = ThreadConfig(), squarePad: Bool = false,
+                head: TypeHead? = nil, typeNamer: BodyTypeNamer = BodyTypeNamer()) {
         self.network = network
         self.threads = threads
         self.squarePad = squarePad
+        self.head = head
+        self.typeNamer = typeNamer
     }
 
-    /// Loads EfficientNet-Lite `variant` from the installed weights.
-    public init(store: ModelStore = ModelStore(), variant: EfficientNetLiteVariant = .lite0, squarePad: Bool = false) throws {
-        self.init(network: try EfficientNetLite(store: store, variant: variant), squarePad: squarePad)
+    /// Loads EfficientNet-Lite `variant` from the installed weights, with the shipped type head
+    /// when it was trained on this variant's features (and `useHead`).
+    public init(store: ModelStore = ModelStore(), variant: EfficientNetLiteVariant = .lite0, squarePad: Bool = false, useHead: Bool = true) throws {
+        let head: TypeHead? = try useHead ? Self.shippedHead(for: variant) : nil
+        self.init(network: try EfficientNetLite(store: store, variant: variant), squarePad: squarePad, head: head)
+    }
+
+    /// The shipped type head when it reads `variant`'s features.
+    public static func shippedHead(for variant: EfficientNetLiteVariant) throws -> TypeHead? {
+        let head = try TypeHead.bundled()
+        return head.variant == variant ? head : nil
     }
 
     /// The crop as the network's square input: area-averaged when shrinking, bilinear when growing.
@@ -44,8 +62,10 @@ public struct VehicleEncoder: Sendable {
             return network.preprocess(rgb: image.pixels, width: image.width, height: image.height)
         }
         return network(tensors, threads: threads).map { e in
-            CropEncoding(types: ImageNetBodyTypes.distribution(logits: e.logits, names: ImageNetClasses.names),
-                         features: Self.normalised(e.features))
+            let features = Self.normalised(e.features)
+            let evidence = TypeEvidence(classes: head?.probabilities(features) ?? [:],
+                                        imageNet: ImageNetBodyTypes.distribution(logits: e.logits, names: ImageNetClasses.names))
+            return CropEncoding(evidence: evidence, types: typeNamer.distribution(evidence), features: features)
         }
     }
 
@@ -57,7 +77,8 @@ public struct VehicleEncoder: Sendable {
         return normalised(sum)
     }
 
-    static func normalised(_ v: [Float]) -> [Float] {
+    /// `v` over its L2 norm (unchanged when zero).
+    public static func normalised(_ v: [Float]) -> [Float] {
         let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
         return norm > 0 ? v.map { $0 / norm } : v
     }

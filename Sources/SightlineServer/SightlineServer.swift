@@ -11,7 +11,8 @@ import SightlineSearch
 ///
 /// - `POST /search` `{"text", "top", "cameras", "colours", "types"}` → ranked hits with each term's contribution
 /// - `GET /tracks/{id}[?offset=&limit=]` → camera, frames, boxes (sampled, or one page), descriptions and trajectory analysis
-/// - `GET /tracks/{id}/thumbnail`, `GET /tracks/{id}/motion-map` → PNG (404 without frames)
+/// - `GET /tracks/{id}/thumbnail`, `GET /tracks/{id}/motion-map`, `GET /tracks/{id}/colour-region` → PNG (404 without frames);
+///   the colour region is the crop the colour is named from, all but the painted surface greyed
 /// - `GET /vocabulary` → the filter values; `GET /health`; `GET /` and the page's files
 ///
 /// Errors are `{"error": "..."}` with a 4xx/5xx status; a 5xx carries only a generic message and
@@ -67,6 +68,9 @@ public struct SightlineServer: Sendable {
         }
         router.get("/tracks/:id/motion-map") { _, context in
             try await image(.motionMap, of: trackID(context))
+        }
+        router.get("/tracks/:id/colour-region") { _, context in
+            try await image(.colourRegion, of: trackID(context))
         }
         for path in staticFiles.files.keys {
             router.get(RouterPath(path)) { request, _ in

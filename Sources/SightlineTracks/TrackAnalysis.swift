@@ -26,7 +26,8 @@ public struct TrackAnalysis: Sendable {
         return sorted[sorted.count / 2]
     }
 
-    static func sizeRatios(of tracks: [Track]) -> [String: Double] {
+    /// Each track's typical box area over the median of its camera's tracks (see `sizeRatio`).
+    public static func sizeRatios(of tracks: [Track]) -> [String: Double] {
         let typical = Dictionary(uniqueKeysWithValues: tracks.map { t in (t.id, median(t.boxes.map { max($0.area, 1) })) })
         var out: [String: Double] = [:]
         for group in Dictionary(grouping: tracks, by: \.cameraKey).values {

@@ -17,7 +17,8 @@ struct DescribeTrack: AsyncParsableCommand {
         let (t, all) = try track.load()
         let images = try pixels.requireImages()
         let background = try images.background(camera: t.cameraKey, frames: cameraFrames(of: t, in: all))
-        let look = try images.appearance(of: t, background: background, encoder: pixels.describer.encoder())
+        let look = try images.appearance(of: t, background: background, encoder: pixels.describer.encoder(),
+                                         geometry: BoxGeometry.of(all.filter { $0.cameraKey == t.cameraKey })[t.id])
         let description = VehicleDescription(colours: look.colours, types: look.types)
         let trajectory = TrackAnalysis(tracks: all.filter { $0.cameraKey == t.cameraKey }).trajectories[t.id]
         if json {

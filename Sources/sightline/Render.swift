@@ -74,7 +74,7 @@ struct Render: AsyncParsableCommand {
         }
 
         /// One Track per MOT id of one camera, with the frame paths the frames root holds.
-        func vehicles(gt: String, camera: String) throws -> [(mot: Int, track: Track)] {
+        static func vehicles(gt: String, camera: String) throws -> [(mot: Int, track: Track)] {
             let boxes = try MOTGroundTruth.load(from: URL(fileURLWithPath: gt))
             let prefix = camera.hasSuffix("/") ? String(camera.dropLast()) : camera
             return try Dictionary(grouping: boxes, by: \.id).sorted { $0.key < $1.key }.map { id, rows in
@@ -98,12 +98,13 @@ struct Render: AsyncParsableCommand {
             var tiles: [ContactSheet.Tile] = []
             var embeddings: [(camera: Int, mot: Int, vector: [Float])] = []
             for (c, (gtFile, folder)) in zip(gt, camera).enumerated() {
-                let vehicles = try vehicles(gt: gtFile, camera: folder)
+                let vehicles = try Self.vehicles(gt: gtFile, camera: folder)
                 guard let first = vehicles.first?.track else { continue }
                 let background = try images.background(camera: first.cameraKey, frames: vehicles.flatMap(\.track.frames))
+                let geometry = BoxGeometry.of(vehicles.map(\.track))
                 for (n, (mot, track)) in vehicles.enumerated() {
                     printError("\(first.cameraKey): vehicle \(n + 1)/\(vehicles.count)")
-                    let appearance = try images.appearance(of: track, background: background, encoder: encoder)
+                    let appearance = try images.appearance(of: track, background: background, encoder: encoder, geometry: geometry[track.id])
                     if !appearance.embedding.isEmpty { embeddings.append((c, mot, appearance.embedding)) }
                     let colour = appearance.colours.mostLikely, type = appearance.types.mostLikely
                     var lines: [(text: String, colour: (UInt8, UInt8, UInt8))] = [
@@ -134,7 +135,11 @@ struct Render: AsyncParsableCommand {
             }
             if !truth.isEmpty {
                 print(colourTally.summary("colour"))
-                if encoder != nil { print(typeTally.summary("type")) }
+                print(colourTally.confusion("colour"))
+                if encoder != nil {
+                    print(typeTally.summary("type"))
+                    print(typeTally.confusion("type"))
+                }
             }
             printCrossCameraSimilarity(embeddings)
             try ContactSheet(columns: columns, cell: 240).render(tiles).writePNG(to: out)

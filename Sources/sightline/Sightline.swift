@@ -8,6 +8,7 @@ struct Sightline: AsyncParsableCommand {
         subcommands: [
             Rank.self, Evaluate.self, FitWeights.self, Train.self, Index.self, Search.self, Serve.self,
             Models.self, EmbedText.self, EmbedImage.self, ClassifyImage.self, Bench.self, Trajectories.self, DetectTracks.self, Parse.self, DescribeImage.self, DescribeTrack.self, Render.self,
+            TrainTypeHead.self,
         ]
     )
 }

@@ -112,13 +112,13 @@ struct APITests {
             #expect(detail.boxes.first == [500, 900, 40, 40])
             #expect(detail.descriptions == ["A red sedan turns left."])
             #expect(detail.trajectory.turn == "left-turn")
-            #expect(detail.images.thumbnail == nil && detail.images.motionMap == nil)
+            #expect(detail.images.thumbnail == nil && detail.images.motionMap == nil && detail.images.colourRegion == nil)
             let stopped = try await client.get("/tracks/stopped").decoded(TrackResult.self)
             #expect(stopped.trajectory.stops)
         }
     }
 
-    @Test(arguments: ["/tracks/nope", "/tracks/nope/thumbnail", "/tracks/nope/motion-map"])
+    @Test(arguments: ["/tracks/nope", "/tracks/nope/thumbnail", "/tracks/nope/motion-map", "/tracks/nope/colour-region"])
     func unknownTrackIs404(path: String) async throws {
         try await app.test(.router) { client in
             let response = try await client.get(path)
@@ -129,7 +129,7 @@ struct APITests {
 
     @Test func imagesWithoutFramesAre404() async throws {
         try await app.test(.router) { client in
-            for path in ["/tracks/left/thumbnail", "/tracks/left/motion-map"] {
+            for path in ["/tracks/left/thumbnail", "/tracks/left/motion-map", "/tracks/left/colour-region"] {
                 let response = try await client.get(path)
                 #expect(response.status == .notFound)
                 #expect(response.errorMessage?.contains("no frames") == true)

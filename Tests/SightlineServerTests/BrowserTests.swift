@@ -86,4 +86,40 @@ struct BrowserTests {
         }
         await driver.deleteSession(session)
     }
+
+    /// The detail view of a track with frames shows the crop its colour is read from, loaded.
+    @Test(.enabled(if: WebDriver.available, "chromium or chromedriver absent (apt-get install chromium chromium-driver)"),
+          .requiresShared("cityflow-sample/test-tracks.json", "cityflow-sample/frames"))
+    func detailViewShowsTheColourRegion() async throws {
+        let tracks = try TrackFile.load(from: TestData.sharedData("cityflow-sample/test-tracks.json"))
+        let cache = TemporaryDirectory(prefix: "sightline-browser")
+        let server = SightlineServer(backend: MemoryBackend(tracks: tracks, framesRoot: TestData.sharedData("cityflow-sample/frames").path),
+                                     configuration: ServerConfiguration(cacheDirectory: cache.url))
+        let driver = try await WebDriver.start()
+        defer { driver.stop() }
+        let session = try await driver.newSession()
+        do {
+            try await Application(router: server.router()).test(.live) { client in
+                let port = try #require(client.port)
+                try await driver.navigate(session, to: "http://localhost:\(port)/")
+                try await driver.wait(session, for: "the filters", "return document.querySelectorAll('#colours .chip').length > 0")
+                try await driver.sendKeys(session, element: try await driver.element(session, css: "#query"), "A car goes straight.\u{E007}")
+                try await driver.wait(session, for: "the results", "return document.getElementById('results').dataset.state === 'done'")
+                try await driver.click(session, element: try await driver.element(session, css: "#results .card"))
+                try await driver.wait(session, for: "the colour region",
+                    "const img = document.querySelector('#detail-visual img.colour-region'); return !!img && img.complete && img.naturalWidth > 0")
+                let caption = try await driver.execute(session, "return document.querySelector('#detail-visual figure.colour-region figcaption').textContent") as? String
+                #expect(caption?.contains("Colour") == true)
+                let source = try #require(try await driver.execute(session, "return document.querySelector('#detail-visual img.colour-region').getAttribute('src')") as? String)
+                #expect(source.hasSuffix("/colour-region"))
+                let shot = Self.screenshot.deletingPathExtension().appendingPathExtension("colour-region.png")
+                try FileManager.default.createDirectory(at: shot.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try await driver.screenshot(session).write(to: shot)
+            }
+        } catch {
+            await driver.deleteSession(session)
+            throw error
+        }
+        await driver.deleteSession(session)
+    }
 }

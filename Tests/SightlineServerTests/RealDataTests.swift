@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import SightlineData
+import SightlinePixels
 import SightlineRanking
 import SightlineSearch
 import SightlineServer
@@ -63,6 +64,30 @@ struct RealDataTests {
             #expect(Set(maps).count == 1, "concurrent requests get the same picture")
             let again = try await client.execute(uri: "/tracks/\(id)/motion-map", method: .get)
             #expect(Array(buffer: again.body) == maps[0])
+        }
+    }
+
+    /// The colour region is the un-enlarged crop with the road greyed: some pixels keep their colour, some are grey.
+    @Test(.requiresShared("cityflow-sample/test-tracks.json", "cityflow-sample/frames"))
+    func colourRegionGreysAllButThePaintedSurface() async throws {
+        let tracks = try TrackFile.load(from: TestData.sharedData("cityflow-sample/test-tracks.json"))
+        let backend = MemoryBackend(tracks: tracks, framesRoot: TestData.sharedData("cityflow-sample/frames").path)
+        let cache = TemporaryDirectory(prefix: "sightline-server")
+        let server = SightlineServer(backend: backend, configuration: ServerConfiguration(cacheDirectory: cache.url))
+        try await Application(router: server.router()).test(.router) { client in
+            let id = tracks[0].id
+            let detail = try await client.execute(uri: "/tracks/\(id)", method: .get).decoded(TrackResult.self)
+            #expect(detail.images.colourRegion == "/tracks/\(id)/colour-region")
+            let response = try await client.execute(uri: "/tracks/\(id)/colour-region", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "image/png")
+            let image = try ImageDecoder.decode(Array(buffer: response.body))
+            var grey = 0
+            for i in 0..<(image.width * image.height) where image.pixels[3 * i] == image.pixels[3 * i + 1] && image.pixels[3 * i + 1] == image.pixels[3 * i + 2] {
+                grey += 1
+            }
+            #expect(grey > image.width * image.height / 10, "the road and the border are greyed")
+            #expect(grey < image.width * image.height * 9 / 10, "the painted surface keeps its colour")
         }
     }
 }

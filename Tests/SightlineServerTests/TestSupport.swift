@@ -71,6 +71,7 @@ struct TrackResult: Decodable {
     struct Images: Decodable {
         var thumbnail: String?
         var motionMap: String?
+        var colourRegion: String?
     }
     var id: String
     var camera: String

@@ -53,6 +53,8 @@ struct TrackDetail: Codable, Equatable {
         /// Paths of the rendered pictures; nil when the backend has no frames for this track.
         var thumbnail: String?
         var motionMap: String?
+        /// The crop the colour is named from, all but the painted surface greyed.
+        var colourRegion: String?
     }
 
     var id: String
@@ -89,7 +91,8 @@ struct TrackDetail: Codable, Equatable {
                                 longestStillFrames: t.longestStillFrames, meanSpeed: t.meanSpeed.finiteOrZero,
                                 tortuosity: t.tortuosity.finiteOrZero, headingX: t.headingX.finiteOrZero, headingY: t.headingY.finiteOrZero)
         let base = "/tracks/\(track.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? track.id)"
-        images = Images(thumbnail: hasFrames ? base + "/thumbnail" : nil, motionMap: hasFrames ? base + "/motion-map" : nil)
+        images = Images(thumbnail: hasFrames ? base + "/thumbnail" : nil, motionMap: hasFrames ? base + "/motion-map" : nil,
+                        colourRegion: hasFrames ? base + "/colour-region" : nil)
     }
 }
 

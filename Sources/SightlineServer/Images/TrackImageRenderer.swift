@@ -1,4 +1,5 @@
 import Foundation
+import SightlineAppearance
 import SightlineData
 import SightlineSearch
 import SightlinePixels
@@ -7,10 +8,12 @@ import SightlinePixels
 enum TrackImageKind: String, Sendable {
     case thumbnail
     case motionMap = "motion map"
+    case colourRegion = "colour region"
 }
 
-/// Renders thumbnails (the vehicle cut from its middle frame) and motion maps (SSM: crops
-/// pasted on the camera background) as PNG, each once: finished images and renders in
+/// Renders thumbnails (the vehicle cut from its middle frame), motion maps (SSM: crops pasted on
+/// the camera background) and colour regions (the middle crop as the colour namer sees it, all but
+/// the painted surface greyed) as PNG, each once: finished images and renders in
 /// progress are shared, so concurrent requests for one track decode its frames once.
 actor TrackImageRenderer {
     private let backend: any SearchBackend
@@ -42,11 +45,12 @@ actor TrackImageRenderer {
             guard let track = try await backend.track(id: id) else { throw APIError.unknownTrack(id) }
             guard let root = try await backend.framesRoot(of: id) else { throw APIError.noPixels(track: id, image: kind.rawValue) }
             let images = TrackImages(frames: frames(root), cacheDirectory: cacheDirectory)
-            let cameraFrames = kind == .motionMap ? try await backend.frames(ofCamera: track.cameraKey) : []
+            let cameraFrames = kind == .thumbnail ? [] : try await backend.frames(ofCamera: track.cameraKey)
             do {
                 switch kind {
                 case .thumbnail: return try Self.thumbnail(of: track, images: images)
                 case .motionMap: return try Self.motionMap(of: track, cameraFrames: cameraFrames, images: images)
+                case .colourRegion: return try Self.colourRegion(of: track, cameraFrames: cameraFrames, images: images)
                 }
             } catch let error as APIError {
                 throw error
@@ -81,12 +85,32 @@ actor TrackImageRenderer {
                                      options: CropOptions(enlarge: 1.25, squarePad: true)) else {
             throw APIError.imageFailed(track: track.id, image: TrackImageKind.thumbnail.rawValue, detail: "its box lies outside the frame")
         }
+        return try shrunk(frame.cropped(rect)).pngData()
+    }
+
+    /// `image` with its longest side at most `thumbnailSide`.
+    private static func shrunk(_ image: RGBImage) -> RGBImage {
+        let scale = min(1, Double(thumbnailSide) / Double(max(image.width, image.height)))
+        return scale < 1
+            ? image.resizedArea(width: max(1, Int(clamping: (Double(image.width) * scale).rounded())), height: max(1, Int(clamping: (Double(image.height) * scale).rounded())))
+            : image
+    }
+
+    /// The middle frame's crop as the colour is named from it (the un-enlarged box, the camera
+    /// background masking the road), with everything but the painted surface greyed.
+    private static func colourRegion(of track: Track, cameraFrames: [FrameRef], images: TrackImages) throws -> [UInt8] {
+        guard !track.frames.isEmpty, track.frames.count == track.boxes.count else {
+            throw APIError.imageFailed(track: track.id, image: TrackImageKind.colourRegion.rawValue, detail: "the track has no boxes")
+        }
+        let middle = track.frames.count / 2
+        let frame = try images.frame(track.frames[middle])
+        guard let rect = images.rect(track.boxes[middle], frameWidth: frame.width, frameHeight: frame.height, options: CropOptions()) else {
+            throw APIError.imageFailed(track: track.id, image: TrackImageKind.colourRegion.rawValue, detail: "its box lies outside the frame")
+        }
         let crop = frame.cropped(rect)
-        let scale = min(1, Double(thumbnailSide) / Double(max(crop.width, crop.height)))
-        let small = scale < 1
-            ? crop.resizedArea(width: max(1, Int(clamping: (Double(crop.width) * scale).rounded())), height: max(1, Int(clamping: (Double(crop.height) * scale).rounded())))
-            : crop
-        return try small.pngData()
+        let background = try images.background(camera: track.cameraKey, frames: cameraFrames.isEmpty ? track.frames : cameraFrames)
+        let region = ColourNamer().region(of: crop, background: background.flatMap { $0.width == frame.width && $0.height == frame.height ? $0.cropped(rect) : nil })
+        return try shrunk(region?.overlay(on: crop) ?? crop).pngData()
     }
 
     private static func motionMap(of track: Track, cameraFrames: [FrameRef], images: TrackImages) throws -> [UInt8] {

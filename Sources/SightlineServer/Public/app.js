@@ -180,6 +180,15 @@ async function picture(detail, which) {
   return trajectory(detail);
 }
 
+// The crop the colour is read from, all but the painted surface greyed; null when it cannot be drawn.
+async function colourRegion(detail) {
+  const url = await imageSource(detail.images.colourRegion).catch(() => null);
+  if (!url) return null;
+  const img = el("img", { class: "colour-region", alt: `colour region of ${detail.id}`, src: url });
+  const loaded = await new Promise((resolve) => { img.onload = () => resolve(true); img.onerror = () => resolve(false); });
+  return loaded ? el("figure", { class: "colour-region" }, img, el("figcaption", { text: "Colour read from the bright pixels" })) : null;
+}
+
 function trajectory(detail) {
   const boxes = detail.boxes;
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
@@ -229,6 +238,8 @@ async function showDetail(hit) {
     const d = await trackDetail(hit.track);
     const visuals = [await picture(d, "motionMap")];
     if (d.images.thumbnail) visuals.push(await picture(d, "thumbnail"));
+    const region = d.images.colourRegion && await colourRegion(d);
+    if (region) visuals.push(region);
     if (visuals[0].tagName.toLowerCase() === "img") visuals.push(trajectory(d));
     $("detail-visual").replaceChildren(...visuals);
     const t = d.trajectory;

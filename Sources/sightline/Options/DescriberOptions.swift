@@ -13,6 +13,9 @@ struct DescriberOptions: ParsableArguments {
     @Flag(help: "Pad crops to a square before resizing instead of stretching them.")
     var squarePad = false
 
+    @Flag(help: "Name types from ImageNet's vehicle classes alone, without the trained type head.")
+    var noTypeHead = false
+
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
@@ -22,8 +25,16 @@ struct DescriberOptions: ParsableArguments {
     /// The type and embedding encoder, or nil with --colour-only.
     func encoder() throws -> VehicleEncoder? {
         guard !colourOnly else { return nil }
-        var encoder = try VehicleEncoder(store: engine.store, variant: EfficientNetLiteVariant(rawValue: variant) ?? .lite0, squarePad: squarePad)
+        var encoder = try VehicleEncoder(store: engine.store, variant: EfficientNetLiteVariant(rawValue: variant) ?? .lite0,
+                                         squarePad: squarePad, useHead: !noTypeHead)
         encoder.threads = engine.threadConfig
         return encoder
+    }
+
+    /// Names the type model and its settings without loading the network's weights.
+    var typeSettings: String {
+        let v = EfficientNetLiteVariant(rawValue: variant) ?? .lite0
+        let head = noTypeHead ? nil : (try? VehicleEncoder.shippedHead(for: v))
+        return "efficientnet-\(variant)\(squarePad ? " square-pad" : "") \(BodyTypeNamer().settings(head: head))"
     }
 }

@@ -56,7 +56,7 @@ struct PixelOptions: ParsableArguments {
     /// Names the pixel model and settings, so an index refuses colours from other ones.
     var modelDescription: String {
         "\(ColourNamer().settings); samples \(samples); background \(backgroundFrames) frames \(backgroundMethod); "
-            + (describer.colourOnly ? "no type model" : "types efficientnet-\(describer.variant)\(describer.squarePad ? " square-pad" : "")")
+            + (describer.colourOnly ? "no type model" : "types \(describer.typeSettings)")
     }
 
     /// Colour, type and embedding of every track (colour only with --colour-only), with progress
