@@ -35,7 +35,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "SightlinePixels", dependencies: ["SightlineData", "CTurboJPEG", "CPNG"],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
-        // engine: tensors, BLAS ops, weight loaders, MiniLM, EfficientNet-Lite
+        // engine: tensors, BLAS ops, weight loaders, MiniLM, EfficientNet-Lite, the YOLOX-Nano vehicle detector
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // weight files: parsers of untrusted safetensors and torch checkpoints, compiled with runtime checks
         .target(name: "SightlineWeightFiles"),
@@ -46,10 +46,11 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "SightlineEngine", dependencies: ["COpenBLAS", "SightlineEngineAVX512", "SightlineWeightFiles",
+                                                        "SightlineData", "SightlinePixels",
                                                         .product(name: "Algorithms", package: "swift-algorithms"),
                                                         .product(name: "Crypto", package: "swift-crypto")],
                 exclude: ["AVX512"],
-                resources: [.copy("Resources/imagenet-classes.txt")],
+                resources: [.copy("Resources/imagenet-classes.txt"), .copy("Resources/yolox-nano")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // appearance: colour, type and embeddings of vehicles from pixels

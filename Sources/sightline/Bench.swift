@@ -5,7 +5,7 @@ import SightlineEngine
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks.",
-        subcommands: [Engine.self, SearchLatency.self, Pixels.self, Learning.self])
+        subcommands: [Engine.self, SearchLatency.self, Pixels.self, Learning.self, Detector.self])
 
     struct Engine: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
