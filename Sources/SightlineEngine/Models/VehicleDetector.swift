@@ -152,6 +152,8 @@ public struct VehicleDetector: Sendable {
                 for gx in 0..<side {
                     defer { row += 1 }
                     let base = row * width
+                    // the score is at most the objectness
+                    guard output[base + 4] >= options.scoreThreshold else { continue }
                     var best = 0
                     for j in 1..<classes where output[base + 5 + j] > output[base + 5 + best] { best = j }
                     let score = output[base + 4] * output[base + 5 + best]

@@ -144,32 +144,42 @@ struct YOLOXForward {
         conv(layer.conv3, joined, into: output)
     }
 
+    /// SPP's pools of 5, 9 and 13 as one pool of 5 applied once, twice and three times (YOLOv5's SPPF): with
+    /// stride 1 and padding that never wins, windows compose exactly.
     private func spp(_ layer: SPPBottleneck, _ input: FeatureMap) -> FeatureMap {
         let hidden = layer.conv1.outChannels
         let joined = arena.map(input.height, input.width, channels: hidden * (1 + SPPBottleneck.kernels.count))
-        let source = joined.slice(0, hidden)
-        conv(layer.conv1, input, into: source)
-        for (i, k) in SPPBottleneck.kernels.enumerated() {
-            maxPool(source, kernel: k, into: joined.slice((i + 1) * hidden, hidden))
+        conv(layer.conv1, input, into: joined.slice(0, hidden))
+        arena.scope {
+            let rows = arena.map(input.height, input.width, channels: hidden)
+            for i in SPPBottleneck.kernels.indices {
+                maxPool5(joined.slice(i * hidden, hidden), scratch: rows, into: joined.slice((i + 1) * hidden, hidden))
+            }
         }
         return conv(layer.conv2, joined)
     }
 
-    /// Max pooling with stride 1 and k/2 padding that never wins (ONNX MaxPool's padding).
-    private func maxPool(_ input: FeatureMap, kernel k: Int, into output: FeatureMap) {
-        let r = k / 2, h = input.height, w = input.width
-        for y in 0..<h {
-            for x in 0..<w {
-                let target = output.data + (y * w + x) * output.stride
-                target.update(repeating: -.infinity, count: input.channels)
-                for yy in max(0, y - r)...min(h - 1, y + r) {
-                    for xx in max(0, x - r)...min(w - 1, x + r) {
-                        let source = input.data + (yy * w + xx) * input.stride
-                        for c in 0..<input.channels { target[c] = max(target[c], source[c]) }
+    /// Max pooling over 5 × 5 windows with stride 1, separably: along rows into `scratch`, then down columns.
+    private func maxPool5(_ input: FeatureMap, scratch: FeatureMap, into output: FeatureMap) {
+        let h = input.height, w = input.width, vectors = input.channels / 16
+        precondition(input.channels % 16 == 0, "SPP channels are whole vectors")
+        func pool(_ source: FeatureMap, _ target: FeatureMap, along horizontal: Bool) {
+            for y in 0..<h {
+                for x in 0..<w {
+                    let at = horizontal ? x : y, limit = horizontal ? w : h
+                    for q in 0..<vectors {
+                        var best = SIMD16<Float>(repeating: -.infinity)
+                        for j in max(0, at - 2)...min(limit - 1, at + 2) {
+                            let p = horizontal ? y * w + j : j * w + x
+                            best = pointwiseMax(best, UnsafeRawPointer(source.data + p * source.stride + q * 16).loadUnaligned(as: SIMD16<Float>.self))
+                        }
+                        UnsafeMutableRawPointer(target.data + (y * w + x) * target.stride + q * 16).storeBytes(of: best, as: SIMD16<Float>.self)
                     }
                 }
             }
         }
+        pool(input, scratch, along: true)
+        pool(scratch, output, along: false)
     }
 
     private func dw(_ layer: DWConv, _ input: FeatureMap) -> FeatureMap {
@@ -190,12 +200,16 @@ struct YOLOXForward {
         for layer in level.regConvs { reg = dw(layer, reg) }
         let classes = conv(level.clsPred, cls)
         let box = conv(level.regObjPred, reg)
-        let width = 5 + network.classes
+        let width = 5 + network.classes, whole = network.classes / 16 * 16
         for p in 0..<input.positions {
             let row = out + p * width, b = box.data + p * box.stride, c = classes.data + p * classes.stride
             for i in 0..<4 { row[i] = b[i] }
             row[4] = sigmoid(b[4])
-            for j in 0..<network.classes { row[5 + j] = sigmoid(c[j]) }
+            for j in stride(from: 0, to: whole, by: 16) {
+                let v = UnsafeRawPointer(c + j).loadUnaligned(as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(row + 5 + j).storeBytes(of: 1 / (1 + VectorMath.exp(-v)), as: SIMD16<Float>.self)
+            }
+            for j in whole..<network.classes { row[5 + j] = sigmoid(c[j]) }
         }
     }
 
