@@ -62,7 +62,7 @@ enum Detectors {
     @Test func boxIsGridCellPlusOffsetTimesStride() {
         let box = VehicleDetector.decodeBox([0.5, 0.25, 0, Float(log(2.0))], gridX: 3, gridY: 4, stride: 16, ratio: 0.5)
         // centre (3.5·16, 4.25·16) = (56, 68), size (16, 32), all divided by 0.5
-        let expected = [(56 - 8) * 2, (68 - 16) * 2, 32, 64.0]
+        let expected: [Double] = [96, 104, 32, 64]
         #expect(zip([box.x, box.y, box.w, box.h], expected).allSatisfy { abs($0 - $1) < 1e-5 }, "\(box)")
     }
 
@@ -305,18 +305,12 @@ struct DetectorCase {
         }
     }
 
+    /// The street frame on one thread, the synthetic image on two (whose split must not change the output).
     @Test func committedImagesMatchOnnxRuntime() throws {
         let detector = try Detectors.bundled.get()
         for c in try DetectorCase.all() where !c.source.hasPrefix("cityflow-sample/") {
-            try check(detector, c)
+            try check(detector, c, threads: c.source == "synthetic" ? 2 : 1)
         }
-    }
-
-    @Test func twoThreadsGiveTheSameOutput() throws {
-        let detector = try Detectors.bundled.get()
-        let c = try #require(try DetectorCase.all().first)
-        let image = try c.image()
-        #expect(detector.rawOutput(image, threads: ThreadConfig(threads: 2)).0 == detector.rawOutput(image).0)
     }
 
     @Test func portableKernelsMatchOnnxRuntime() throws {

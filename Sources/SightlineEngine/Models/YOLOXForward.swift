@@ -342,46 +342,56 @@ struct LayerCall: @unchecked Sendable {
 
     func depthwisePortable(rows: Range<Int>) {
         let k = layer.kernel, s = layer.stride, p = layer.padding, channels = layer.outChannels
-        for oy in rows {
-            for ox in 0..<output.width {
-                let target = output.data + (oy * output.width + ox) * output.stride
-                for c in 0..<channels {
-                    var sum = layer.bias[c]
-                    for ky in 0..<k {
-                        let iy = oy * s - p + ky
-                        guard iy >= 0 && iy < input.height else { continue }
-                        for kx in 0..<k {
-                            let ix = ox * s - p + kx
-                            guard ix >= 0 && ix < input.width else { continue }
-                            sum += input.data[(iy * input.width + ix) * input.stride + c] * layer.weight[(c * k + ky) * k + kx]
+        let input = self.input, output = self.output
+        layer.weight.withUnsafeBufferPointer { weight in
+            layer.bias.withUnsafeBufferPointer { bias in
+                for oy in rows {
+                    for ox in 0..<output.width {
+                        let target = output.data + (oy * output.width + ox) * output.stride
+                        for c in 0..<channels {
+                            var sum = bias[c]
+                            for ky in 0..<k {
+                                let iy = oy * s - p + ky
+                                guard iy >= 0 && iy < input.height else { continue }
+                                for kx in 0..<k {
+                                    let ix = ox * s - p + kx
+                                    guard ix >= 0 && ix < input.width else { continue }
+                                    sum += input.data[(iy * input.width + ix) * input.stride + c] * weight[(c * k + ky) * k + kx]
+                                }
+                            }
+                            target[c] = activate(sum)
                         }
                     }
-                    target[c] = activate(sum)
                 }
             }
         }
     }
 
     func densePortable(rows: Range<Int>) {
-        let k = layer.kernel, s = layer.stride, p = layer.padding, cin = layer.inChannels
+        let k = layer.kernel, s = layer.stride, p = layer.padding, cin = layer.inChannels, cout = layer.outChannels
+        let input = self.input, output = self.output
         let plane = input.height * input.width
-        for oy in rows {
-            for ox in 0..<output.width {
-                let target = output.data + (oy * output.width + ox) * output.stride
-                for o in 0..<layer.outChannels {
-                    var sum = layer.bias[o]
-                    for c in 0..<cin {
-                        for ky in 0..<k {
-                            let iy = oy * s - p + ky
-                            guard iy >= 0 && iy < input.height else { continue }
-                            for kx in 0..<k {
-                                let ix = ox * s - p + kx
-                                guard ix >= 0 && ix < input.width else { continue }
-                                sum += input.data[c * plane + iy * input.width + ix] * layer.weight[((o * cin + c) * k + ky) * k + kx]
+        layer.weight.withUnsafeBufferPointer { weight in
+            layer.bias.withUnsafeBufferPointer { bias in
+                for oy in rows {
+                    for ox in 0..<output.width {
+                        let target = output.data + (oy * output.width + ox) * output.stride
+                        for o in 0..<cout {
+                            var sum = bias[o]
+                            for c in 0..<cin {
+                                for ky in 0..<k {
+                                    let iy = oy * s - p + ky
+                                    guard iy >= 0 && iy < input.height else { continue }
+                                    for kx in 0..<k {
+                                        let ix = ox * s - p + kx
+                                        guard ix >= 0 && ix < input.width else { continue }
+                                        sum += input.data[c * plane + iy * input.width + ix] * weight[((o * cin + c) * k + ky) * k + kx]
+                                    }
+                                }
                             }
+                            target[o] = activate(sum)
                         }
                     }
-                    target[o] = activate(sum)
                 }
             }
         }
