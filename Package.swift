@@ -43,7 +43,7 @@ let package = Package(
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
         .target(name: "SightlineVideo", dependencies: ["SightlineData", "SightlinePixels", "CFFmpeg"],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
-        // engine: tensors, BLAS ops, weight loaders, MiniLM, EfficientNet-Lite
+        // engine: tensors, BLAS ops, weight loaders, MiniLM, EfficientNet-Lite, the YOLOX-Nano vehicle detector
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // weight files: parsers of untrusted safetensors and torch checkpoints, compiled with runtime checks
         .target(name: "SightlineWeightFiles"),
@@ -54,10 +54,11 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "SightlineEngine", dependencies: ["COpenBLAS", "SightlineEngineAVX512", "SightlineWeightFiles",
+                                                        "SightlineData", "SightlinePixels",
                                                         .product(name: "Algorithms", package: "swift-algorithms"),
                                                         .product(name: "Crypto", package: "swift-crypto")],
                 exclude: ["AVX512"],
-                resources: [.copy("Resources/imagenet-classes.txt")],
+                resources: [.copy("Resources/imagenet-classes.txt"), .copy("Resources/yolox-nano")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // appearance: colour, type (with the type head and its training) and embeddings of vehicles from pixels

@@ -59,7 +59,7 @@ extension Bench {
                 if let truth = row.type { cropType.add(predicted: e.types.mostLikely, truth: truth, alternative: row.typeAlt) }
             }
 
-            let frames = TrackImages(framesRoot: root.appendingPathComponent("cityflow-sample/frames"), cacheDirectory: URL(fileURLWithPath: cache))
+            let frames = TrackImages(frames: FrameFolder(root: root.appendingPathComponent("cityflow-sample/frames")), cacheDirectory: URL(fileURLWithPath: cache))
             let labels = try CropLabel.load(from: URL(fileURLWithPath: vehicleLabels))
             var sheetColour = Tally(), sheetType = Tally()
             for (gt, folder) in Self.sampleCameras {

@@ -47,14 +47,15 @@ struct ChannelsLastTests {
         let packed = w.withUnsafeBufferPointer { ChannelsLastAVX512.packPointwise($0.baseAddress!, n: n, k: k) }
         let paddedBias = ChannelsLastAVX512.padBias(bias)
         let blocks = (np + 63) / 64
-        for (relu6, residual, splitRows) in [(true, false, true), (false, true, false), (true, true, true)] {
+        for (relu6, silu, residual, splitRows) in [(true, false, false, true), (false, false, true, false), (true, false, true, true),
+                                                   (false, true, true, true), (false, true, false, false)] {
             var out = [Float](repeating: sentinel, count: m * np + 16)
             let parts: [(Range<Int>, Range<Int>)] = splitRows
                 ? [(0..<m / 2, 0..<blocks), (m / 2..<m, 0..<blocks)]
                 : [(0..<m, 0..<blocks / 2), (0..<m, blocks / 2..<blocks)]
             for (rows, range) in parts {
                 ChannelsLastAVX512.pointwise(input: x, k: k, weight: packed, np: np, bias: paddedBias,
-                                             residual: residual ? skip : nil, relu6: relu6, output: &out,
+                                             residual: residual ? skip : nil, relu6: relu6, silu: silu, output: &out,
                                              rows: rows, blocks: range)
             }
             var worst: Float = 0
@@ -64,13 +65,14 @@ struct ChannelsLastTests {
                     if o < n {
                         expected = bias[o]
                         for i in 0..<k { expected += w[o * k + i] * x[r * kp + i] }
-                        if residual { expected += skip[r * np + o] }
                         if relu6 { expected = min(max(expected, 0), 6) }
+                        if silu { expected /= 1 + exp(-expected) }
+                        if residual { expected += skip[r * np + o] }
                     }
                     worst = max(worst, abs(out[r * np + o] - expected))
                 }
             }
-            #expect(worst < 1e-4, "relu6 \(relu6) residual \(residual) split rows \(splitRows)")
+            #expect(worst < 1e-4, "relu6 \(relu6) silu \(silu) residual \(residual) split rows \(splitRows)")
             #expect(out[(m * np)...].allSatisfy { $0 == sentinel })
         }
     }
@@ -173,4 +175,17 @@ struct ChannelsLastTests {
             #expect(out[(positions * cp)...].allSatisfy { $0 == sentinel })
         }
     }
+}
+
+/// The kernels' vector eˣ (for SiLU and the detector's sigmoids) against Foundation's, over the range SiLU meets.
+@Test func vectorExpMatchesFoundation() {
+    var worst: Float = 0
+    for start in stride(from: -80 as Float, to: 80, by: 0.37) {
+        let x = SIMD16<Float>((0..<16).map { start + Float($0) * 0.0231 })
+        let y = VectorMath.exp(x)
+        for i in 0..<16 { worst = max(worst, abs(y[i] - Foundation.exp(x[i])) / Foundation.exp(x[i])) }
+    }
+    #expect(worst < 1e-6)
+    #expect(VectorMath.exp(SIMD16(repeating: -200))[0] < 1e-37)
+    #expect(VectorMath.exp(SIMD16(repeating: 200))[0].isFinite)
 }

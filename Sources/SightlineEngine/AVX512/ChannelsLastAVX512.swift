@@ -61,14 +61,18 @@ public enum ChannelsLastAVX512 {
         values + [Float](repeating: 0, count: padded(values.count) - values.count)
     }
 
-    /// Rows `rows` of out [m × np] = x [m × padded(k)] · W + bias (+ residual, then ReLU6), over the 64-channel
-    /// weight blocks `blocks` of W packed by `packPointwise`; np is the padded output channel count.
-    /// `addToOutput` adds the result to what the output holds (a residual connection into it).
+    /// Rows `rows` of out [m × np] = x [m × padded(k)] · W + bias (then ReLU6 or SiLU, then + residual), over the
+    /// 64-channel weight blocks `blocks` of W packed by `packPointwise`; np is the padded output channel count.
+    /// `addToOutput` adds the result to what the output holds (a residual connection into it). Rows of the input,
+    /// output and residual lie `inputStride`, `outputStride` and `residualStride` floats apart (by default their
+    /// padded channel counts), so that a layer can read or write one part of a channel concatenation.
     public static func pointwise(input x: UnsafePointer<Float>, k: Int, weight: UnsafePointer<Float>, np: Int,
                                  bias: UnsafePointer<Float>, residual: UnsafePointer<Float>?, relu6: Bool,
-                                 addToOutput: Bool = false,
+                                 silu: Bool = false, addToOutput: Bool = false,
+                                 inputStride: Int? = nil, outputStride: Int? = nil, residualStride: Int? = nil,
                                  output: UnsafeMutablePointer<Float>, rows: Range<Int>, blocks: Range<Int>) {
-        let ldx = padded(k)
+        let ldx = inputStride ?? padded(k), ldo = outputStride ?? np, ldr = residualStride ?? np
+        let activation = Activation(relu6: relu6, silu: silu)
         let chunks = (k &+ depthChunk &- 1) / depthChunk
         let step = max(tileRows, min(512, (1 << 16) / min(k, depthChunk) / tileRows * tileRows))
         var first = rows.lowerBound
@@ -82,8 +86,9 @@ public enum ChannelsLastAVX512 {
                     var r = first
                     while r < last {
                         let height = tileHeight(last &- r)
-                        let t = PointwiseTarget(output: output + (r &* np &+ c), ldo: np, bias: bias + c,
-                                                residual: residual.map { $0 + (r &* np &+ c) }, relu6: relu6,
+                        let t = PointwiseTarget(output: output + (r &* ldo &+ c), ldo: ldo, bias: bias + c,
+                                                residual: residual.map { $0 + (r &* ldr &+ c) }, ldr: ldr,
+                                                activation: activation,
                                                 accumulate: addToOutput || k0 > 0, finish: k1 == k)
                         let source = x + (r &* ldx &+ k0)
                         switch height {
@@ -129,8 +134,9 @@ public enum ChannelsLastAVX512 {
     /// input, over channel blocks `blocks` (64 channels each) of a [height × width × cp] input; bias, then ReLU6 when asked.
     public static func depthwise(input: UnsafePointer<Float>, height: Int, width: Int, cp: Int,
                                  weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, kernel k: Int, stride s: Int,
-                                 padTop: Int, padLeft: Int, relu6: Bool, output: UnsafeMutablePointer<Float>,
+                                 padTop: Int, padLeft: Int, relu6: Bool, silu: Bool = false, output: UnsafeMutablePointer<Float>,
                                  outWidth: Int, rows: Range<Int>, blocks: Range<Int>) {
+        let activation = Activation(relu6: relu6, silu: silu)
         let (first, last) = interiorColumns(width: width, outWidth: outWidth, kernel: k, stride: s, padLeft: padLeft)
         let (top, bottom) = interiorColumns(width: height, outWidth: rows.upperBound, kernel: k, stride: s, padLeft: padTop)
         let innerFirst = max(rows.lowerBound, top)
@@ -144,7 +150,7 @@ public enum ChannelsLastAVX512 {
                                       bias: bias + c, rowStride: width &* cp, tapStride: cp,
                                       step: down ? s &* width &* cp : s &* cp, kernel: k,
                                       ky: max(0, -iy)..<min(k, height &- iy), kx: max(0, -ix)..<min(k, width &- ix),
-                                      count: count, relu6: relu6, output: output + ((oy &* outWidth &+ ox) &* cp &+ c),
+                                      count: count, activation: activation, output: output + ((oy &* outWidth &+ ox) &* cp &+ c),
                                       outputStep: down ? outWidth &* cp : cp)
             }
             for oy in rows {
@@ -175,7 +181,7 @@ public enum ChannelsLastAVX512 {
         guard done < p.count else { return }
         runPoints(DepthwisePoint(input: p.input + done &* p.step, weight: p.weight, bias: p.bias, rowStride: p.rowStride,
                                  tapStride: p.tapStride, step: p.step, kernel: p.kernel, ky: p.ky, kx: p.kx,
-                                 count: p.count &- done, relu6: p.relu6, output: p.output + done &* p.outputStep,
+                                 count: p.count &- done, activation: p.activation, output: p.output + done &* p.outputStep,
                                  outputStep: p.outputStep),
                   vectors: vectors)
     }
@@ -196,7 +202,8 @@ public enum ChannelsLastAVX512 {
     /// read as it is, without a transposed copy or a patch matrix.
     public static func dense(input: UnsafePointer<Float>, height: Int, width: Int, cin: Int, weight: UnsafePointer<Float>,
                              cp: Int, bias: UnsafePointer<Float>, kernel k: Int, stride s: Int, padTop: Int, padLeft: Int,
-                             relu6: Bool, output: UnsafeMutablePointer<Float>, outWidth: Int, rows: Range<Int>) {
+                             relu6: Bool, silu: Bool = false, output: UnsafeMutablePointer<Float>, outWidth: Int, rows: Range<Int>) {
+        let activation = Activation(relu6: relu6, silu: silu)
         let (first, last) = interiorColumns(width: width, outWidth: outWidth, kernel: k, stride: s, padLeft: padLeft)
         for c in stride(from: 0, to: cp, by: blockChannels) {
             let vectors = min(blockChannels, cp &- c) >> 4
@@ -207,7 +214,7 @@ public enum ChannelsLastAVX512 {
                     return DensePoint(input: input + (iy &* width &+ ix), plane: height &* width, rowStride: width, step: s,
                                       inChannels: cin, weight: weight + c, cp: cp, kernel: k,
                                       ky: max(0, -iy)..<min(k, height &- iy), kx: max(0, -ix)..<min(k, width &- ix),
-                                      count: count, bias: bias + c, relu6: relu6,
+                                      count: count, bias: bias + c, activation: activation,
                                       output: output + ((oy &* outWidth &+ ox) &* cp &+ c))
                 }
                 for ox in 0..<first { runDense(point(ox, 1), vectors: vectors) }
@@ -245,12 +252,54 @@ private func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
 }
 
-@inline(__always)
-private func clamp6(_ v: SIMD16<Float>) -> SIMD16<Float> {
-    var y = v
-    y.replace(with: 0, where: y .< 0)
-    y.replace(with: 6, where: y .> 6)
-    return y
+/// What a kernel applies to its outputs before storing them.
+enum Activation {
+    case identity, relu6, silu
+
+    init(relu6: Bool, silu: Bool) {
+        self = relu6 ? .relu6 : silu ? .silu : .identity
+    }
+
+    @inline(__always)
+    func callAsFunction(_ v: SIMD16<Float>) -> SIMD16<Float> {
+        switch self {
+        case .identity: return v
+        case .relu6:
+            var y = v
+            y.replace(with: 0, where: y .< 0)
+            y.replace(with: 6, where: y .> 6)
+            return y
+        case .silu: return v / (1 + VectorMath.exp(-v))
+        }
+    }
+}
+
+/// Vector transcendental functions the kernels' activations need.
+public enum VectorMath {
+    /// eˣ to within 2 ulp over [-87, 88] (Cephes' expf): x = n·ln 2 + r with |r| ≤ ln 2 / 2, eʳ by a degree-6
+    /// polynomial, 2ⁿ through the exponent bits. Inputs are clamped to [-87, 88] first.
+    @inline(__always)
+    public static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
+        var v = x
+        v.replace(with: -87, where: v .< -87)
+        v.replace(with: 88, where: v .> 88)
+        // Adding 1.5·2²³ rounds v·log2(e) to an integer held in the low mantissa bits.
+        let magic = SIMD16<Float>(repeating: 12_582_912)
+        let shifted = v * 1.442_695_04 + magic
+        let n = shifted - magic
+        var r = v - n * 0.693_359_375
+        r = r + n * 2.121_944_4e-4
+        var p = SIMD16<Float>(repeating: 1.987_569_15e-4)
+        p = p * r + 1.398_199_95e-3
+        p = p * r + 8.333_451_9e-3
+        p = p * r + 4.166_579_59e-2
+        p = p * r + 0.166_666_655
+        p = p * r + 0.500_000_012
+        p = p * (r * r) + r + 1
+        let bits = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- unsafeBitCast(magic, to: SIMD16<Int32>.self)
+        let scale = unsafeBitCast((bits &+ 127) &<< 23, to: SIMD16<Float>.self)
+        return p * scale
+    }
 }
 
 /// Where a 1×1 tile's rows × 16·vectors block goes.
@@ -259,10 +308,11 @@ struct PointwiseTarget {
     let ldo: Int
     let bias: UnsafePointer<Float>
     let residual: UnsafePointer<Float>?
-    let relu6: Bool
+    let ldr: Int
+    let activation: Activation
     /// Whether the output already holds a partial sum to add to.
     let accumulate: Bool
-    /// Whether this is the last pass: add bias and residual, apply ReLU6.
+    /// Whether this is the last pass: add the bias, apply the activation, add the residual.
     let finish: Bool
 }
 
@@ -299,9 +349,8 @@ struct PointwiseTile<let rows: Int, let vectors: Int> {
                 let offset = r &* t.ldo &+ q &* 16
                 var y = acc[r][q]
                 if t.finish {
-                    y += load(t.bias + q &* 16)
-                    if let residual = t.residual { y += load(residual + offset) }
-                    if t.relu6 { y = clamp6(y) }
+                    y = t.activation(y + load(t.bias + q &* 16))
+                    if let residual = t.residual { y += load(residual + (r &* t.ldr &+ q &* 16)) }
                 }
                 store(y, t.output + offset)
             }
@@ -310,7 +359,7 @@ struct PointwiseTile<let rows: Int, let vectors: Int> {
 }
 
 /// `positions` × 16·`vectors` outputs in registers, starting from the bias and written `step` floats apart per
-/// position, with ReLU6 when asked: the start and end of the dense and depthwise tiles.
+/// position, through their activation: the start and end of the dense and depthwise tiles.
 struct Accumulators<let positions: Int, let vectors: Int> {
     var values: InlineArray<positions, InlineArray<vectors, SIMD16<Float>>>
 
@@ -321,10 +370,10 @@ struct Accumulators<let positions: Int, let vectors: Int> {
     }
 
     @inline(__always)
-    func write(to output: UnsafeMutablePointer<Float>, step: Int, relu6: Bool) {
+    func write(to output: UnsafeMutablePointer<Float>, step: Int, activation: Activation) {
         for j in 0..<positions {
             let target = output + j &* step
-            for q in 0..<vectors { store(relu6 ? clamp6(values[j][q]) : values[j][q], target + q &* 16) }
+            for q in 0..<vectors { store(activation(values[j][q]), target + q &* 16) }
         }
     }
 }
@@ -345,7 +394,7 @@ struct DensePoint {
     let kx: Range<Int>
     let count: Int
     let bias: UnsafePointer<Float>
-    let relu6: Bool
+    let activation: Activation
     let output: UnsafeMutablePointer<Float>
 }
 
@@ -384,7 +433,7 @@ struct DenseTile<let positions: Int, let vectors: Int> {
                 }
             }
         }
-        acc.write(to: p.output + first &* p.cp, step: p.cp, relu6: p.relu6)
+        acc.write(to: p.output + first &* p.cp, step: p.cp, activation: p.activation)
     }
 }
 
@@ -402,7 +451,7 @@ struct DepthwisePoint {
     let ky: Range<Int>
     let kx: Range<Int>
     let count: Int
-    let relu6: Bool
+    let activation: Activation
     let output: UnsafeMutablePointer<Float>
     let outputStep: Int
 }
@@ -427,13 +476,13 @@ struct DepthwiseTile<let positions: Int, let vectors: Int> {
                     }
                 }
             }
-            acc.write(to: p.output + done &* p.outputStep, step: p.outputStep, relu6: p.relu6)
+            acc.write(to: p.output + done &* p.outputStep, step: p.outputStep, activation: p.activation)
             done &+= positions
         }
         if done < p.count {
             let rest = DepthwisePoint(input: p.input + done &* p.step, weight: p.weight, bias: p.bias, rowStride: p.rowStride,
                                       tapStride: p.tapStride, step: p.step, kernel: p.kernel, ky: p.ky, kx: p.kx,
-                                      count: p.count &- done, relu6: p.relu6, output: p.output + done &* p.outputStep,
+                                      count: p.count &- done, activation: p.activation, output: p.output + done &* p.outputStep,
                                       outputStep: p.outputStep)
             DepthwiseTile<1, vectors>.run(rest)
         }
@@ -466,7 +515,7 @@ struct DepthwiseWindow<let kernel: Int, let stride: Int, let span: Int> {
                     }
                 }
                 let target = p.output + (done &* p.outputStep &+ q &* 16)
-                for j in 0..<8 { store(p.relu6 ? clamp6(acc[j]) : acc[j], target + j &* p.outputStep) }
+                for j in 0..<8 { store(p.activation(acc[j]), target + j &* p.outputStep) }
             }
             done &+= 8
         }
