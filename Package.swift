@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "SightlineRankingTests", dependencies: ["SightlineRanking", "SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineTestSupport"]),
         .testTarget(name: "SightlineIndexTests", dependencies: [
             "SightlineIndex", "SightlineSearch", "SightlineData", "SightlineRanking", "SightlineLanguage", "SightlineTracks",
-            "SightlineAppearance", "sightline", "SightlineTestSupport",
+            "SightlineAppearance", "SightlineLearning", "sightline", "SightlineTestSupport",
         ]),
         .testTarget(name: "SightlineServerTests", dependencies: [
             "SightlineServer", "SightlineSearch", "SightlineIndex", "SightlineRanking", "SightlineData", "SightlinePixels", "SightlineTestSupport",

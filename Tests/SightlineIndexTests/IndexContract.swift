@@ -2,6 +2,7 @@ import Foundation
 import SightlineData
 @testable import SightlineIndex
 import SightlineLanguage
+import SightlineLearning
 import SightlineRanking
 import SightlineSearch
 import SightlineTestSupport
@@ -359,7 +360,8 @@ enum IndexContract {
         }
         let file = scratch.file("big.json")
         try CityFlowFileWriter.write(tracks, to: file)
-        let observer = try await open(location)
+        let layout = FeatureLayout(terms: Ranker.allTerms(learnedModel: try LearnedSimilarity.bundled().hash))
+        let observer = try await IndexLocation.open(location, layout: layout, access: .create)
         let marker = scratch.file("paused")
         let process = try SightlineTool.process(["index", "add", "--tracks", file.path, "--db", location, "--batch-size", "150"],
                                                 environment: ["SIGHTLINE_TEST_PAUSE_BEFORE_SECOND_COMMIT": marker.path])
@@ -387,7 +389,8 @@ enum IndexContract {
         #expect(details.count == snapshot.count)
         for (id, d) in details { #expect(d.track == byID[id]) }
 
-        _ = try await observer.add(tracks, options: AddOptions(batchSize: 1000))
+        let rerun = try SightlineTool.run(["index", "add", "--tracks", file.path, "--db", location, "--batch-size", "1000"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(try await observer.integrity().isWhole)
         #expect(try await observer.stats().tracks == tracks.count)
         try await observer.close()

@@ -112,7 +112,7 @@ import Testing
             let label = Int(generator.next() % 2)
             let right = generator.unitInterval() < 0.7
             let winner = right ? label : 1 - label
-            logits += winner == 0 ? [6, -6] : [-6, 6]
+            logits += winner == 0 ? [3, -3] : [-3, 3]
             labels.append(label)
         }
         let tensor = Tensor(shape: [400, 2], data: logits)

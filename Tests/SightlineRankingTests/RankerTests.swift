@@ -42,7 +42,7 @@ struct RankerTests {
         let ranked = ranker.rank(QueryRecord(id: "q", nl: ["A car turns left at an intersection."]), in: Gallery3.gallery, explain: true)
         for s in ranked {
             #expect(abs(s.contributions.map(\.value).reduce(0, +) - s.total) < 1e-12)
-            #expect(Set(s.contributions.map(\.term)) == Set(Ranker.allTerms.map(\.name)))
+            #expect(Set(s.contributions.map(\.term)) == Set(ranker.activeTerms.map(\.name)))
             #expect(s.contributions.allSatisfy { !$0.reason.isEmpty })
         }
         #expect(ranked.first?.contributions.first { $0.term == "motion" }?.reason.contains("left-turn") == true)

@@ -54,3 +54,11 @@ public protocol TrackEmbedder: Sendable {
     var modelHash: String { get }
     func embeddings(of tracks: [Track], analysis: TrackAnalysis) -> [String: [Double]]
 }
+
+extension Ranker {
+    /// The registered terms with the learned term naming `learnedModel`'s digest: the terms of a
+    /// ranking or an index that holds that model.
+    public static func allTerms(learnedModel: String) -> [any ScoreTerm] {
+        allTerms.map { $0.name == LearnedTerm().name ? LearnedTerm(model: learnedModel) : $0 }
+    }
+}

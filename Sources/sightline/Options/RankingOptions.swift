@@ -104,7 +104,7 @@ struct LearnedModelOptions: ParsableArguments {
 
     /// The registered terms with the learned term naming `model`.
     static func terms(model: String) -> [any ScoreTerm] {
-        Ranker.allTerms.map { $0.name == LearnedTerm().name ? LearnedTerm(model: model) : $0 }
+        Ranker.allTerms(learnedModel: model)
     }
 
     /// The layout an index stores with this model, computing the learned track embeddings as it writes.
