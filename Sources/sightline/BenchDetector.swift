@@ -41,7 +41,7 @@ extension Bench {
         }
 
         func run() async throws {
-            let python = try onnxPython()
+            let python = try referencePython(variable: "SIGHTLINE_ONNX_VENV", script: script)
             let detector = try VehicleDetector(path: model)
             let frames = [("1920x1080", try frame(large, width: 1920, height: 1080)), ("640x352", try frame(small, width: 640, height: 352))]
             var rows: [Row] = []
@@ -88,18 +88,6 @@ extension Bench {
             return RGBImage(width: width, height: height, pixels: pixels)
         }
 
-        /// The python of the venv $SIGHTLINE_ONNX_VENV names, checked before anything is measured; nil when unset.
-        private func onnxPython() throws -> String? {
-            guard let venv = ProcessInfo.processInfo.environment["SIGHTLINE_ONNX_VENV"], !venv.isEmpty else { return nil }
-            let python = (venv as NSString).appendingPathComponent("bin/python")
-            guard FileManager.default.isExecutableFile(atPath: python) else {
-                throw ValidationError("SIGHTLINE_ONNX_VENV=\(venv): \(python) is not an executable")
-            }
-            guard FileManager.default.fileExists(atPath: script) else {
-                throw ValidationError("--script \(script): no such file (run from the repository root)")
-            }
-            return python
-        }
 
         /// onnxruntime's rows on the same frames, passed as raw RGB files so that both sides read the same pixels.
         private func onnxRows(python: String, frames: [(String, RGBImage)], modelPath: String) throws -> [Row] {

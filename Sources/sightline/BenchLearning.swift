@@ -46,7 +46,7 @@ extension Bench {
         }
 
         func run() async throws {
-            let python = try torchPython()
+            let python = try referencePython(variable: "SIGHTLINE_TORCH_VENV", script: script)
             let threads = ThreadConfig(threads: self.threads).threads
             BLAS.setThreads(threads)
             HeapRetention.enable()
@@ -89,18 +89,6 @@ extension Bench {
             passesPerSecond(for: seconds, body)
         }
 
-        /// The python of the venv $SIGHTLINE_TORCH_VENV names, checked before anything is measured; nil when unset.
-        private func torchPython() throws -> String? {
-            guard let venv = ProcessInfo.processInfo.environment["SIGHTLINE_TORCH_VENV"], !venv.isEmpty else { return nil }
-            let python = (venv as NSString).appendingPathComponent("bin/python")
-            guard FileManager.default.isExecutableFile(atPath: python) else {
-                throw ValidationError("SIGHTLINE_TORCH_VENV=\(venv): \(python) is not an executable")
-            }
-            guard FileManager.default.fileExists(atPath: script) else {
-                throw ValidationError("--script \(script): no such file (run from the repository root)")
-            }
-            return python
-        }
 
         private func pyTorchRows(python: String, threads: Int) throws -> [Row] {
             let process = Process()

@@ -1,0 +1,17 @@
+import ArgumentParser
+import Foundation
+
+/// The python of the venv that the environment variable `variable` names, for benchmarks that
+/// measure a Python reference in the same run; checked (with the reference `script`) before
+/// anything is measured. Nil when the variable is unset.
+func referencePython(variable: String, script: String) throws -> String? {
+    guard let venv = ProcessInfo.processInfo.environment[variable], !venv.isEmpty else { return nil }
+    let python = (venv as NSString).appendingPathComponent("bin/python")
+    guard FileManager.default.isExecutableFile(atPath: python) else {
+        throw ValidationError("\(variable)=\(venv): \(python) is not an executable")
+    }
+    guard FileManager.default.fileExists(atPath: script) else {
+        throw ValidationError("--script \(script): no such file (run from the repository root)")
+    }
+    return python
+}
