@@ -7,8 +7,6 @@ import Foundation
 /// of the box (2 car, 3 motorcycle, 5 bus, 7 truck), as `scripts/reference-detections.py`
 /// writes it; where it is absent or -1 (MOTChallenge's world x), the box is a car.
 public enum MOTDetections {
-    /// The COCO class indices of the vehicle classes.
-    public static let cocoClasses: [Int: DetectedClass] = [2: .car, 3: .motorcycle, 5: .bus, 7: .truck]
 
     /// Every frame's detections, keyed by the file's frame number (MOTChallenge numbers from 1).
     /// A line with a missing or non-numeric field, a frame below 1, a non-positive or non-finite
@@ -54,7 +52,7 @@ public enum MOTDetections {
             if fields.count > 7 {
                 let classValue = try number(7, "class")
                 if classValue != -1 {
-                    guard classValue == classValue.rounded(), let found = cocoClasses[Int(classValue)] else {
+                    guard classValue == classValue.rounded(), let found = DetectedClass.byCOCOIndex[Int(classValue)] else {
                         throw fail("field 'class' (column 8) is \(fields[7]), not a COCO vehicle class (2, 3, 5, 7) or -1")
                     }
                     label = found
@@ -63,6 +61,19 @@ public enum MOTDetections {
             out[Int(frameValue), default: []].append(Detection(box: Box(x: x, y: y, w: w, h: h), score: Float(score), label: label))
         }
         if out.isEmpty { throw .empty(file: file) }
+        return out
+    }
+}
+
+extension MOTDetections {
+    /// Detections in det.txt form (`frame, -1, left, top, width, height, score, COCO class`), frames in order.
+    public static func text(_ byFrame: [Int: [Detection]]) -> String {
+        var out = ""
+        for frame in byFrame.keys.sorted() {
+            for d in byFrame[frame] ?? [] {
+                out += "\(frame),-1,\(d.box.x),\(d.box.y),\(d.box.w),\(d.box.h),\(d.score),\(d.label.cocoIndex)\n"
+            }
+        }
         return out
     }
 }

@@ -1,16 +1,20 @@
 import ArgumentParser
 import Foundation
 import SightlineData
+import SightlineEngine
+import SightlinePixels
 import SightlineTracking
+import SightlineVideo
 
 struct DetectTracks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detect-tracks",
         abstract: "Track vehicles through one camera's detections (ByteTrack) and write a CityFlow-NL track file.",
         discussion: """
-        Reads the detections of every frame from --detections (MOTChallenge det.txt: \
-        frame, id, left, top, width, height, score, and optionally the COCO class: 2 car, 3 motorcycle, \
-        5 bus, 7 truck), tracks them and writes the tracks with frames <camera>/img1/<frame>.jpg \
+        Detects vehicles with the native YOLOX-Nano in every frame of --video (any file FFmpeg reads) or of \
+        --frames (a folder of <frame>.jpg, numbered as CityFlow's img1 folders), or reads the detections of \
+        every frame from --detections (MOTChallenge det.txt: frame, id, left, top, width, height, score, and \
+        optionally the COCO class: 2 car, 3 motorcycle, 5 bus, 7 truck); tracks them and writes the tracks with frames <camera>/img1/<frame>.jpg \
         (numbered from 1) and boxes [x, y, w, h], so that every command reading track files reads them \
         with --frames-root at the folder holding <camera>. Track ids are UUIDs derived from the camera, \
         each track's first frame and number, and --seed: the same detections give the same file.
@@ -18,7 +22,22 @@ struct DetectTracks: AsyncParsableCommand {
     )
 
     @Option(help: "MOTChallenge det.txt of the camera's detections.")
-    var detections: String
+    var detections: String?
+
+    @Option(help: "Video of the camera: its vehicles are detected with YOLOX-Nano frame by frame (frame 1 is the first).")
+    var video: String?
+
+    @Option(help: "Folder of the camera's frames as <frame>.jpg (CityFlow's img1): detected frame by frame.")
+    var frames: String?
+
+    @Option(help: "With --video or --frames: also write the detections as MOTChallenge det.txt.")
+    var detectionsOut: String?
+
+    @Option(help: "With --video or --frames: the detector's score threshold (low boxes feed ByteTrack's second pass).")
+    var score: Float = 0.1
+
+    @Option(help: "Detector threads (default: every active core).")
+    var threads: Int?
 
     @Option(help: "Scene and camera of the frames, e.g. S01/c003 (or a folder path ending in them).")
     var camera: String
@@ -45,6 +64,11 @@ struct DetectTracks: AsyncParsableCommand {
     var minLength = 3
 
     func validate() throws {
+        guard [detections, video, frames].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --detections, --video and --frames")
+        }
+        guard detectionsOut == nil || detections == nil else { throw ValidationError("--detections-out needs --video or --frames") }
+        guard (0..<1).contains(score) else { throw ValidationError("--score must be in [0, 1)") }
         guard TrackLayout(camera: camera) != nil else {
             throw ValidationError("--camera \(camera): expected a scene and a camera such as S01/c003")
         }
@@ -54,32 +78,87 @@ struct DetectTracks: AsyncParsableCommand {
         guard minLength >= 1 else { throw ValidationError("--min-length must be at least 1") }
     }
 
-    /// Where the detections come from; a detector run over a video is the other source to come.
+    /// Where the detections come from: a det.txt file, or the detector over a video or a frame folder.
     enum DetectionSource {
         case motFile(URL)
+        case video(String)
+        case frames(URL)
+    }
 
-        /// Every frame's detections, keyed by frame number from 1.
-        func detectionsByFrame() throws -> [Int: [Detection]] {
-            switch self {
-            case let .motFile(url): try MOTDetections.load(from: url)
-            }
+    /// The source the options name.
+    var source: DetectionSource {
+        if let video { return .video(video) }
+        if let frames { return .frames(URL(fileURLWithPath: frames)) }
+        return .motFile(URL(fileURLWithPath: detections ?? ""))
+    }
+
+    /// Every frame's detections, keyed by frame number from 1, with what was read for messages.
+    func detectionsByFrame() throws -> (byFrame: [Int: [Detection]], input: String) {
+        switch source {
+        case let .motFile(url):
+            return (try MOTDetections.load(from: url), url.path)
+        case let .video(path):
+            let decoder = try VideoDecoder(path: path)
+            return (try detect(frames: Array(1...max(1, decoder.frameCount)), input: path) { try decoder.frame($0) }, path)
+        case let .frames(folder):
+            let numbered = try Self.numberedImages(in: folder)
+            let names = Dictionary(numbered.map { ($0.number, $0.name) }, uniquingKeysWith: { first, _ in first })
+            return (try detect(frames: names.keys.sorted(), input: folder.path) { n in
+                try ImageDecoder.decode(path: folder.appendingPathComponent(names[n] ?? "\(n).jpg").path)
+            }, folder.path)
         }
     }
 
+    /// The `<number>.jpg` files of a frame folder, in frame order.
+    static func numberedImages(in folder: URL) throws -> [(number: Int, name: String)] {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: folder.path) } catch {
+            throw ValidationError("--frames \(folder.path): cannot list the folder: \(error.localizedDescription)")
+        }
+        let numbered = names.compactMap { name -> (number: Int, name: String)? in
+            guard name.lowercased().hasSuffix(".jpg") || name.lowercased().hasSuffix(".jpeg"),
+                  let n = Int(name.split(separator: ".")[0]), n >= 1 else { return nil }
+            return (n, name)
+        }.sorted { $0.number < $1.number }
+        guard !numbered.isEmpty else { throw ValidationError("--frames \(folder.path): no <frame>.jpg files") }
+        return numbered
+    }
+
+    /// Runs the detector over the frames in order, with progress (frames/s, time left) on stderr.
+    private func detect(frames numbers: [Int], input: String, frame: (Int) throws -> RGBImage) throws -> [Int: [Detection]] {
+        let detector = try VehicleDetector()
+        let config = ThreadConfig(threads: threads)
+        var out: [Int: [Detection]] = [:]
+        let start = Date()
+        var lastReport = start
+        for (i, n) in numbers.enumerated() {
+            out[n] = detector.detect(try frame(n), options: VehicleDetector.Options(scoreThreshold: score), threads: config)
+            let now = Date()
+            if now.timeIntervalSince(lastReport) >= 2 || i == numbers.count - 1 {
+                lastReport = now
+                let rate = Double(i + 1) / max(now.timeIntervalSince(start), 1e-9)
+                printError(String(format: "%@: frame %d/%d, %.1f frames/s, about %.0f s left",
+                                  input, i + 1, numbers.count, rate, Double(numbers.count - i - 1) / rate))
+            }
+        }
+        return out
+    }
+
     func run() async throws {
-        try Outputs.check(files: ["--out": out, "--mot-out": motOut])
+        try Outputs.check(files: ["--out": out, "--mot-out": motOut, "--detections-out": detectionsOut])
         guard let layout = TrackLayout(camera: camera) else { throw ValidationError("--camera \(camera): expected a scene and a camera") }
-        let byFrame = try DetectionSource.motFile(URL(fileURLWithPath: detections)).detectionsByFrame()
+        let (byFrame, input) = try detectionsByFrame()
         var tracker = ByteTracker(configuration: trackerConfiguration)
-        guard let first = byFrame.keys.min(), let last = byFrame.keys.max() else { throw DataError.empty(file: detections) }
+        guard let first = byFrame.keys.min(), let last = byFrame.keys.max() else { throw DataError.empty(file: input) }
         for frame in first...last { tracker.update(frame: frame, detections: byFrame[frame] ?? []) }
         let found = tracker.tracks()
         guard !found.isEmpty else {
-            throw ValidationError("\(detections): no track lasted \(minLength) frames; no file written")
+            throw ValidationError("\(input): no track lasted \(minLength) frames; no file written")
         }
         let tracks = layout.tracks(found, seed: seed)
         try TrackFile.write(tracks, to: URL(fileURLWithPath: out))
         if let motOut { try AtomicFile.write(Data(MOTResults.text(found).utf8), to: URL(fileURLWithPath: motOut)) }
+        if let detectionsOut { try AtomicFile.write(Data(MOTDetections.text(byFrame).utf8), to: URL(fileURLWithPath: detectionsOut)) }
         printError("\(tracks.count) tracks over frames \(first)-\(last) (\(byFrame.values.map(\.count).reduce(0, +)) detections); wrote \(out)")
     }
 

@@ -13,8 +13,6 @@ public struct VehicleDetector: Sendable {
     public static let padValue: UInt8 = 114
     /// Strides of the three output grids.
     public static let strides = [8, 16, 32]
-    /// The COCO classes (zero-based, in YOLOX's 80-class order) reported, and how.
-    public static let vehicleClasses: [Int: DetectedClass] = [2: .car, 3: .motorcycle, 5: .bus, 7: .truck]
 
     /// What `detect` keeps.
     public struct Options: Sendable, Equatable {
@@ -157,7 +155,7 @@ public struct VehicleDetector: Sendable {
                     var best = 0
                     for j in 1..<classes where output[base + 5 + j] > output[base + 5 + best] { best = j }
                     let score = output[base + 4] * output[base + 5 + best]
-                    guard score >= options.scoreThreshold, let label = vehicleClasses[best] else { continue }
+                    guard score >= options.scoreThreshold, let label = DetectedClass.byCOCOIndex[best] else { continue }
                     let box = decodeBox(Array(output[base..<base + 4]), gridX: gx, gridY: gy, stride: stride, ratio: letterbox.ratio)
                     candidates.append(Detection(box: box, score: score, label: label))
                 }
