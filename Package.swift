@@ -63,10 +63,10 @@ let package = Package(
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // appearance: colour, type (with the type head and its training) and embeddings of vehicles from pixels
         .target(name: "SightlineAppearance", dependencies: ["SightlineData", "SightlineTracks", "SightlinePixels", "SightlineEngine", "SightlineWeightFiles", "SightlineLearning"],
-                resources: [.copy("Resources/type-head-v1.safetensors")]),
+                exclude: ["Resources/README.md"], resources: [.copy("Resources/type-head-v1.safetensors")]),
         // learning: layers with hand-written backward passes, contrastive losses, AdamW; matrix work through the engine's BLAS
         .target(name: "SightlineLearning", dependencies: ["SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineEngine", "SightlineWeightFiles"],
-                resources: [.copy("Resources/learned-v1.safetensors")],
+                exclude: ["Resources/README.md"], resources: [.copy("Resources/learned-v1.safetensors")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // ranking: score terms and their registry, fusion, explanations, the feature layout

@@ -88,32 +88,18 @@ extension Bench {
             return RGBImage(width: width, height: height, pixels: pixels)
         }
 
-
         /// onnxruntime's rows on the same frames, passed as raw RGB files so that both sides read the same pixels.
         private func onnxRows(python: String, frames: [(String, RGBImage)], modelPath: String) throws -> [Row] {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sightline-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
-            var arguments = [script, "--model", modelPath, "--seconds", "\(seconds)"]
+            var arguments = ["--model", modelPath, "--seconds", "\(seconds)"]
             for (name, image) in frames {
                 let file = folder.appendingPathComponent("\(name).rgb")
                 try Data(image.pixels).write(to: file)
                 arguments += ["--frame", "\(name):\(image.width):\(image.height):\(file.path)"]
             }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = arguments
-            let output = Pipe()
-            process.standardOutput = output
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw ValidationError("\(script) exited with status \(process.terminationStatus)")
-            }
-            return try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
-                try JSONDecoder().decode(Row.self, from: Data($0.utf8))
-            }
+            return try referenceRows(python: python, script: script, arguments: arguments)
         }
     }
 }

@@ -91,20 +91,8 @@ extension Bench {
 
 
         private func pyTorchRows(python: String, threads: Int) throws -> [Row] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [script, "--batch", "\(batch)", "--steps", "\(steps)", "--seconds", "\(seconds)", "--threads", "\(threads)"]
-            let output = Pipe()
-            process.standardOutput = output
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw ValidationError("\(script) exited with status \(process.terminationStatus)")
-            }
-            return try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
-                try JSONDecoder().decode(Row.self, from: Data($0.utf8))
-            }
+            try referenceRows(python: python, script: script,
+                              arguments: ["--batch", "\(batch)", "--steps", "\(steps)", "--seconds", "\(seconds)", "--threads", "\(threads)"])
         }
     }
 }

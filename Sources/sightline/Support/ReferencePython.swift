@@ -15,3 +15,21 @@ func referencePython(variable: String, script: String) throws -> String? {
     }
     return python
 }
+
+/// Runs the reference `script` with `arguments` under `python` and decodes its stdout, one JSON row per line.
+func referenceRows<Row: Decodable>(python: String, script: String, arguments: [String]) throws -> [Row] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = [script] + arguments
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw ValidationError("\(script) exited with status \(process.terminationStatus)")
+    }
+    return try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+        try JSONDecoder().decode(Row.self, from: Data($0.utf8))
+    }
+}
