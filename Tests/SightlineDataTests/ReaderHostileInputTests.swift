@@ -66,6 +66,13 @@ struct ReaderHostileInputTests {
         #expect(throws: DataError.unreadable(file: folder.path, reason: "is a directory")) { try GroundTruth.load(from: folder) }
     }
 
+    @Test func anEndlessStreamEndsInAnError() throws {
+        #expect(throws: DataError.unreadable(file: "/dev/zero", reason: "longer than 1 MiB")) { try InputFile.contents("/dev/zero", limit: 1 << 20) }
+        let big = try dir.write("big.json", bytes: [UInt8](repeating: 0x20, count: (1 << 20) + 1))
+        #expect(throws: DataError.unreadable(file: big.path, reason: "longer than 1 MiB")) { try InputFile.contents(big.path, limit: 1 << 20) }
+        #expect(try InputFile.contents(big.path, limit: 2 << 20).count == (1 << 20) + 1)
+    }
+
     @Test func aSymlinkLoopIsNamedAsOne() throws {
         let a = dir.file("a.json"), b = dir.file("b.json")
         symlink(b.path, a.path)

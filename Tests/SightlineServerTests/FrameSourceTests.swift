@@ -46,4 +46,16 @@ struct FrameSourceTests {
             #expect(response.errorMessage == "no motion map for track 'a': a frame it needs is missing")
         }
     }
+
+    @Test func aBoxOutsideTheFrameIs404WithTheReason() async throws {
+        let outside = [Track(id: "far", frames: SampleTracks.frames("c001", 1), boxes: [Box(x: 1000, y: 900, w: 60, h: 40)])]
+        let server = SightlineServer(backend: MemoryBackend(tracks: outside, framesRoot: "/videos"), frames: { Grey(root: $0) })
+        try await Application(router: server.router()).test(.router) { client in
+            for (path, image) in [("thumbnail", "thumbnail"), ("colour-region", "colour region")] {
+                let response = try await client.get("/tracks/far/\(path)")
+                #expect(response.status == .notFound)
+                #expect(response.errorMessage == "no \(image) for track 'far': its box lies outside the frame")
+            }
+        }
+    }
 }

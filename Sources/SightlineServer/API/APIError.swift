@@ -16,6 +16,8 @@ enum APIError: Error, Equatable, CustomStringConvertible {
     case noPixels(track: String, image: String)
     /// A frame the picture needs is not on disk; `path` is for the log only.
     case frameMissing(track: String, image: String, path: String)
+    /// The track's own data rules the picture out (no boxes, a box outside the frame).
+    case noImage(track: String, image: String, reason: String)
     case imageFailed(track: String, image: String, detail: String)
     case notFound(path: String)
     case methodNotAllowed(method: String, path: String)
@@ -30,7 +32,7 @@ enum APIError: Error, Equatable, CustomStringConvertible {
         case .queryTooLong: .unprocessableContent
         case .bodyTooLarge: .contentTooLarge
         case .bodyTimedOut: .requestTimeout
-        case .unknownTrack, .noPixels, .frameMissing, .notFound: .notFound
+        case .unknownTrack, .noPixels, .frameMissing, .noImage, .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .wrongHost(let host): host == nil ? .badRequest : .misdirectedRequest
         case .unauthorized: .unauthorized
@@ -51,6 +53,7 @@ enum APIError: Error, Equatable, CustomStringConvertible {
         case .unknownTrack(let id): "no track with id '\(id)'"
         case .noPixels(let track, let image): "no \(image) for track '\(track)': the index has no frames for it"
         case .frameMissing(let track, let image, _): "no \(image) for track '\(track)': a frame it needs is missing"
+        case .noImage(let track, let image, let reason): "no \(image) for track '\(track)': \(reason)"
         case .notFound(let path): "no such resource: \(path)"
         case .methodNotAllowed(let method, let path): "\(method) is not allowed on \(path)"
         case .wrongHost(nil): "missing Host header"

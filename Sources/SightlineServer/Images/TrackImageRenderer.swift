@@ -77,13 +77,13 @@ actor TrackImageRenderer {
 
     private static func thumbnail(of track: Track, images: TrackImages) throws -> [UInt8] {
         guard !track.frames.isEmpty, track.frames.count == track.boxes.count else {
-            throw APIError.imageFailed(track: track.id, image: TrackImageKind.thumbnail.rawValue, detail: "the track has no boxes")
+            throw APIError.noImage(track: track.id, image: TrackImageKind.thumbnail.rawValue, reason: "the track has no boxes")
         }
         let middle = track.frames.count / 2
         let frame = try images.frame(track.frames[middle])
         guard let rect = images.rect(track.boxes[middle], frameWidth: frame.width, frameHeight: frame.height,
                                      options: CropOptions(enlarge: 1.25, squarePad: true)) else {
-            throw APIError.imageFailed(track: track.id, image: TrackImageKind.thumbnail.rawValue, detail: "its box lies outside the frame")
+            throw APIError.noImage(track: track.id, image: TrackImageKind.thumbnail.rawValue, reason: "its box lies outside the frame")
         }
         return try shrunk(frame.cropped(rect)).pngData()
     }
@@ -100,12 +100,12 @@ actor TrackImageRenderer {
     /// background masking the road), with everything but the painted surface greyed.
     private static func colourRegion(of track: Track, cameraFrames: [FrameRef], images: TrackImages) throws -> [UInt8] {
         guard !track.frames.isEmpty, track.frames.count == track.boxes.count else {
-            throw APIError.imageFailed(track: track.id, image: TrackImageKind.colourRegion.rawValue, detail: "the track has no boxes")
+            throw APIError.noImage(track: track.id, image: TrackImageKind.colourRegion.rawValue, reason: "the track has no boxes")
         }
         let middle = track.frames.count / 2
         let frame = try images.frame(track.frames[middle])
         guard let rect = images.rect(track.boxes[middle], frameWidth: frame.width, frameHeight: frame.height, options: CropOptions()) else {
-            throw APIError.imageFailed(track: track.id, image: TrackImageKind.colourRegion.rawValue, detail: "its box lies outside the frame")
+            throw APIError.noImage(track: track.id, image: TrackImageKind.colourRegion.rawValue, reason: "its box lies outside the frame")
         }
         let crop = frame.cropped(rect)
         let background = try images.background(camera: track.cameraKey, frames: cameraFrames.isEmpty ? track.frames : cameraFrames)
@@ -116,7 +116,7 @@ actor TrackImageRenderer {
     private static func motionMap(of track: Track, cameraFrames: [FrameRef], images: TrackImages) throws -> [UInt8] {
         let frames = cameraFrames.isEmpty ? track.frames : cameraFrames
         guard let background = try images.background(camera: track.cameraKey, frames: frames) else {
-            throw APIError.imageFailed(track: track.id, image: TrackImageKind.motionMap.rawValue, detail: "no frames for the camera background")
+            throw APIError.noImage(track: track.id, image: TrackImageKind.motionMap.rawValue, reason: "no frames for the camera background")
         }
         let map = try images.motionMap(of: track, background: background)
         let scale = min(1, Double(motionMapWidth) / Double(map.width))
