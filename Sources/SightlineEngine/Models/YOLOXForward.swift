@@ -171,7 +171,9 @@ struct YOLOXForward {
                         var best = SIMD16<Float>(repeating: -.infinity)
                         for j in max(0, at - 2)...min(limit - 1, at + 2) {
                             let p = horizontal ? y * w + j : j * w + x
-                            best = pointwiseMax(best, UnsafeRawPointer(source.data + p * source.stride + q * 16).loadUnaligned(as: SIMD16<Float>.self))
+                            let v = UnsafeRawPointer(source.data + p * source.stride + q * 16).loadUnaligned(as: SIMD16<Float>.self)
+                            // not pointwiseMax, whose NaN handling compiles to a scalar loop through the stack
+                            best.replace(with: v, where: v .> best)
                         }
                         UnsafeMutableRawPointer(target.data + (y * w + x) * target.stride + q * 16).storeBytes(of: best, as: SIMD16<Float>.self)
                     }
