@@ -27,6 +27,9 @@ extension Bench {
         @Option(help: "Passes over the 40 crops per speed measurement.")
         var passes = 3
 
+        @Flag(help: "List every crop and vehicle: label, prediction, and the evidence behind it.")
+        var list = false
+
         @OptionGroup var describer: DescriberOptions
 
         static let colourGoal = 0.9, typeGoal = 0.8
@@ -58,6 +61,14 @@ extension Bench {
             for (row, e) in zip(rows, encoded) {
                 if let truth = row.type { cropType.add(predicted: e.types.mostLikely, truth: truth, alternative: row.typeAlt) }
             }
+            if list {
+                for (k, (row, e)) in zip(rows, encoded).enumerated() {
+                    let colour = sampleRow.firstIndex(of: k).flatMap { heldOut[$0] }
+                    let evidence = sampleRow.firstIndex(of: k).map { samples[$0].evidence }
+                    print(Self.line(set: "crop", id: row.trackID, label: row, colour: colour, colourEvidence: evidence.map(Self.describe),
+                                    type: e.types, typeEvidence: e.evidence))
+                }
+            }
 
             let frames = TrackImages(frames: FrameFolder(root: root.appendingPathComponent("cityflow-sample/frames")), cacheDirectory: URL(fileURLWithPath: cache))
             let labels = try CropLabel.load(from: URL(fileURLWithPath: vehicleLabels))
@@ -67,9 +78,19 @@ extension Bench {
                 guard let first = vehicles.first?.track else { continue }
                 let background = try frames.background(camera: first.cameraKey, frames: vehicles.flatMap(\.track.frames))
                 let geometry = BoxGeometry.of(vehicles.map(\.track))
+                let occupancy = FrameOccupancy(vehicles.map(\.track))
                 for (_, track) in vehicles {
                     guard let label = labels.first(where: { $0.trackID == track.id }) else { continue }
-                    let look = try frames.appearance(of: track, background: background, namer: namer, encoder: encoder, geometry: geometry[track.id])
+                    let look = try frames.appearance(of: track, background: background, namer: namer, encoder: encoder, geometry: geometry[track.id],
+                                                  occupancy: occupancy)
+                    if list {
+                        let colours = look.colours.sorted { $0.value > $1.value }.prefix(3).map { String(format: "%@ %.2f", $0.key.rawValue, $0.value) }
+                        var evidence = TypeEvidence()
+                        evidence.sizeRatio = geometry[track.id]?.sizeRatio
+                        evidence.tallnessRatio = geometry[track.id]?.tallnessRatio
+                        print(Self.line(set: "vehicle", id: track.id, label: label, colour: look.colours.mostLikely,
+                                        colourEvidence: colours.joined(separator: ", "), type: look.types, typeEvidence: evidence))
+                    }
                     if let c = label.colour { sheetColour.add(predicted: look.colours.mostLikely, truth: c, alternative: label.colourAlt) }
                     if let t = label.type { sheetType.add(predicted: look.types.mostLikely, truth: t, alternative: label.typeAlt) }
                 }
@@ -103,6 +124,29 @@ extension Bench {
             let typeRate = Double(passes * images.count) / Date().timeIntervalSince(typeStart)
             print(String(format: "speed (%d threads, decoded crops, batch 1): colour %.1f crops/s, type %.1f crops/s (efficientnet-%@%@)",
                          threads, colourRate, typeRate, describer.variant, encoder.head == nil ? ", no head" : " + type head"))
+        }
+
+        /// One `--list` line: whether colour and type are right, the label, the prediction and its evidence.
+        static func line(set: String, id: String, label: CropLabel, colour: VehicleColor?, colourEvidence: String?,
+                         type: [BodyType: Double], typeEvidence: TypeEvidence) -> String {
+            func mark<K: Equatable>(_ p: K?, _ truth: K?, _ alt: K?) -> String { p != nil && p == truth ? "ok" : p != nil && p == alt ? "alt" : "MISS" }
+            let predictedType = type.mostLikely
+            let types = type.sorted { $0.value > $1.value }.prefix(3).map { String(format: "%@ %.2f", $0.key.rawValue, $0.value) }
+            let classes = typeEvidence.classes.sorted { $0.value > $1.value }.prefix(3).map { String(format: "%@ %.2f", $0.key.rawValue, $0.value) }
+            let imageNet = typeEvidence.imageNet.sorted { $0.value > $1.value }.prefix(3).map { String(format: "%@ %.2f", $0.key.rawValue, $0.value) }
+            var geometry = ""
+            if let s = typeEvidence.sizeRatio, let t = typeEvidence.tallnessRatio { geometry = String(format: " size %.2f tall %.2f", s, t) }
+            return "\(set) \(id) colour \(mark(colour, label.colour, label.colourAlt)) \(label.colour?.rawValue ?? "-")\(label.colourAlt.map { "/\($0.rawValue)" } ?? "")"
+                + " -> \(colour?.rawValue ?? "-") [\(colourEvidence ?? "no surface")]"
+                + " | type \(mark(predictedType, label.type, label.typeAlt)) \(label.type?.rawValue ?? "-")\(label.typeAlt.map { "/\($0.rawValue)" } ?? "")"
+                + " -> \(predictedType?.rawValue ?? "-") [\(types.joined(separator: ", "))] imagenet [\(imageNet.joined(separator: ", "))]"
+                + (classes.isEmpty ? "" : " head [\(classes.joined(separator: ", "))]") + geometry
+        }
+
+        static func describe(_ e: ColourEvidence) -> String {
+            let hues = e.hues.sorted { $0.value > $1.value }.prefix(2).map { String(format: "%@ %.2f", $0.key.rawValue, $0.value) }
+            return String(format: "chromatic %.2f darkness %.2f pale lightness %.2f", e.chromaticShare, e.darkness, e.paleLightness)
+                + (hues.isEmpty ? "" : " hues \(hues.joined(separator: ", "))")
         }
     }
 }

@@ -33,9 +33,9 @@ struct ColourNamingTests {
     }
 
     @Test func thresholdsFitAndLeaveOneOutUseOnlyTheOtherSamples() {
-        let dark = ColourEvidence(chromaticShare: 0, darkness: 0.6, relativeLightness: 0.3, hues: [:])
-        let pale = ColourEvidence(chromaticShare: 0, darkness: -0.3, relativeLightness: 1.3, hues: [:])
-        let candidates = [ColourThresholds(chromatic: 0.1, black: 0.7, gray: 0.65, white: 2), ColourThresholds(chromatic: 0.1, black: 0.2, gray: 0.1, white: 1)]
+        let dark = ColourEvidence(chromaticShare: 0, darkness: 0.6, paleLightness: 0.3, hues: [:])
+        let pale = ColourEvidence(chromaticShare: 0, darkness: -0.3, paleLightness: 0.95, hues: [:])
+        let candidates = [ColourThresholds(chromatic: 0.1, black: 0.7, gray: 0.65, white: 1.5), ColourThresholds(chromatic: 0.1, black: 0.2, gray: 0.1, white: 0.8)]
         let samples: [(evidence: ColourEvidence, accepted: Set<VehicleColor>)] = [(dark, [.black]), (dark, [.black]), (pale, [.white])]
         #expect(ColourThresholds.fit(samples, candidates: candidates) == candidates[1])
         #expect(ColourThresholds.leaveOneOut(samples, candidates: candidates) == [.black, .black, .white])
@@ -46,9 +46,9 @@ struct ColourNamingTests {
 
     @Test func distributionAndNameAgree() {
         let t = ColourThresholds.standard
-        for e in [ColourEvidence(chromaticShare: 0.3, darkness: 0.4, relativeLightness: 0.5, hues: [.red: 0.8, .brown: 0.2]),
-                  ColourEvidence(chromaticShare: 0.1, darkness: 0.17, relativeLightness: 0.9, hues: [.blue: 1]),
-                  ColourEvidence(chromaticShare: 0, darkness: -0.1, relativeLightness: 0.81, hues: [:])] {
+        for e in [ColourEvidence(chromaticShare: 0.3, darkness: 0.4, paleLightness: 0.5, hues: [.red: 0.8, .brown: 0.2]),
+                  ColourEvidence(chromaticShare: 0.1, darkness: 0.17, paleLightness: 0.9, hues: [.blue: 1]),
+                  ColourEvidence(chromaticShare: 0, darkness: -0.1, paleLightness: 0.81, hues: [:])] {
             let d = t.distribution(e)
             #expect(abs(d.values.reduce(0, +) - 1) < 1e-9)
             #expect(t.name(e) == d.mostLikely)
