@@ -5,7 +5,8 @@ import SightlinePixels
 
 /// Computes `TrackAppearance` for a gallery from its frames: one background per camera
 /// (cached), then colour (and, with an encoder, type and embedding) per track from its
-/// sampled crops and its boxes against the other tracks of its camera, tracks spread over `threads`.
+/// sampled crops and its boxes against the other tracks of its camera (what a nearer track's box
+/// covers is left out of the colour), tracks spread over `threads`.
 ///
 /// A frame file that is missing (or unreadable) leaves its track without pixels and is
 /// reported, unless `strict`, where it fails the whole extraction as any other error does.
@@ -58,12 +59,14 @@ public struct AppearanceExtractor: Sendable {
         let next = LockedCounter()
         let backgroundsByCamera = backgrounds
         let geometry = BoxGeometry.of(tracks)
+        let occupancy = FrameOccupancy(tracks)
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             while let i = next.take(below: tracks.count), !results.failed {
                 let track = tracks[i]
                 do {
                     let appearance = try images.appearance(of: track, background: backgroundsByCamera[track.cameraKey],
-                                                           namer: namer, encoder: encoder, geometry: geometry[track.id])
+                                                           namer: namer, encoder: encoder, geometry: geometry[track.id],
+                                                           occupancy: occupancy)
                     results.set(i, .found(appearance))
                 } catch {
                     if !strict, let path = TrackImages.missingFrame(in: error) {

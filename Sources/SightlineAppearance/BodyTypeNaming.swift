@@ -33,23 +33,27 @@ public struct TypeEvidence: Sendable, Equatable {
 
 /// Turns `TypeEvidence` into a distribution over the parser's `BodyType`s.
 ///
-/// The head's classes map onto body types: pickup → pickup; truck and juggernaut → truck; minibus →
-/// van, bus or minivan; car → sedan, SUV, hatchback, minivan, wagon or coupe, which the head cannot
-/// tell apart (nor can the vehicle-types set, whose `car` holds them all): that split is ImageNet's
-/// (its share `imageNetShare`) over `carPrior`. `bike` names no body type and is dropped. Without a
-/// head, ImageNet's distribution is used as it is. Then box geometry and the detector's class weigh
-/// each type by a likelihood: a size ratio r (clamped to 1/4...4) multiplies type b by r^`sizeExponent[b]`
-/// (buses and trucks are the big ones), tallness likewise with `tallnessExponent`; a detector class
-/// multiplies the types it does not admit by `detectorVeto`.
+/// ImageNet's distribution (`ImageNetBodyTypes`) is the base. A type head, when there, weighs each
+/// type by its class probability to the power `headExponent` (a product of experts): pickup by
+/// pickup, truck by truck and juggernaut, van and bus by minibus, and every car-like type (sedan,
+/// SUV, hatchback, minivan, wagon, coupe) by car alone, since the head (like the vehicle-types set,
+/// whose `car` holds them all) cannot tell them apart: that split stays ImageNet's. Without ImageNet
+/// evidence the head's classes are spread by `carPrior` and `minibusSplit`. Then each type is
+/// multiplied by `weights` (fitted on labelled crops, `TypeWeights`), a box much larger than its
+/// camera's typical vehicle weighs bus and truck up (a size ratio r, clamped to 1/4...4, multiplies
+/// type b by r^`sizeExponent[b]`), and a detector class multiplies the types it does not admit by
+/// `detectorVeto`. Box tallness is recorded but not used: hand-set powers on it named front views
+/// "van", and no labelled set has the camera context to fit them on.
 public struct BodyTypeNamer: Sendable {
     /// How car-like types split when nothing else tells them apart: roughly CityFlow-NL's shares of them in descriptions.
     public var carPrior: [BodyType: Double] = [.sedan: 0.45, .suv: 0.33, .hatchback: 0.07, .minivan: 0.07, .wagon: 0.04, .coupe: 0.04]
     /// How a minibus-like crop splits.
     public var minibusSplit: [BodyType: Double] = [.van: 0.6, .bus: 0.25, .minivan: 0.15]
-    /// The share of the car split taken from ImageNet's car-like types.
-    public var imageNetShare = 0.6
-    public var sizeExponent: [BodyType: Double] = [.bus: 1.5, .truck: 1, .van: 0.5, .pickup: 0.3, .minivan: 0.2, .suv: 0.2, .hatchback: -0.3, .coupe: -0.3]
-    public var tallnessExponent: [BodyType: Double] = [.bus: 1, .van: 1, .truck: 0.5, .suv: 0.5, .minivan: 0.5, .sedan: -0.5, .coupe: -0.5, .wagon: -0.3]
+    /// The power of the head's class probability in the product with ImageNet's types; 0 ignores the head.
+    public var headExponent = 1.0
+    /// Per-type multipliers after the evidence is combined.
+    public var weights = TypeWeights.standard
+    public var sizeExponent: [BodyType: Double] = [.bus: 1.5, .truck: 1]
     public var detectorVeto = 0.2
 
     public init() {}
@@ -66,27 +70,43 @@ public struct BodyTypeNamer: Sendable {
         }
     }
 
+    /// The head's probability for body type `t`.
+    static func headProbability(of t: BodyType, _ classes: [VehicleClass: Double]) -> Double {
+        switch t {
+        case .pickup: classes[.pickup] ?? 0
+        case .truck: (classes[.truck] ?? 0) + (classes[.juggernaut] ?? 0)
+        case .van, .bus: classes[.minibus] ?? 0
+        case .sedan, .suv, .hatchback, .minivan, .wagon, .coupe: classes[.car] ?? 0
+        }
+    }
+
     /// The method and its settings, recorded in the index's model description so that it refuses types named another way.
     public func settings(head: TypeHead?) -> String {
         func line(_ d: [BodyType: Double]) -> String { d.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: " ") }
-        return "type-namer 1 \(head?.version ?? "imagenet only") car-prior [\(line(carPrior))] minibus [\(line(minibusSplit))] "
-            + "imagenet-share \(imageNetShare) size [\(line(sizeExponent))] tallness [\(line(tallnessExponent))] detector-veto \(detectorVeto)"
+        return "type-namer 2 \(head?.version ?? "imagenet only") head-exponent \(headExponent) car-prior [\(line(carPrior))] "
+            + "minibus [\(line(minibusSplit))] weights [\(line(weights.weights))] size [\(line(sizeExponent))] detector-veto \(detectorVeto)"
     }
 
     /// The body-type distribution `e` supports (sums to 1, or empty when nothing points to a body type).
     public func distribution(_ e: TypeEvidence) -> [BodyType: Double] {
-        var out: [BodyType: Double]
-        if e.classes.isEmpty {
+        var out = unweighted(e)
+        for (t, p) in out { out[t] = p * (weights.weights[t] ?? 1) }
+        let total = out.values.reduce(0, +)
+        return total > 0 ? out.mapValues { $0 / total } : [:]
+    }
+
+    /// The distribution before `weights` (what `TypeWeights.fit` fits them on), normalised.
+    public func unweighted(_ e: TypeEvidence) -> [BodyType: Double] {
+        var out: [BodyType: Double] = [:]
+        if !e.imageNet.isEmpty {
             out = e.imageNet
+            if !e.classes.isEmpty, headExponent > 0 {
+                for (t, p) in out { out[t] = p * Foundation.pow(max(Self.headProbability(of: t, e.classes), 1e-6), headExponent) }
+            }
         } else {
-            let carLike = e.imageNet.filter { Self.carTypes.contains($0.key) }
-            let carMass = carLike.values.reduce(0, +)
-            var carSplit = carPrior.mapValues { $0 * (carMass > 0 ? 1 - imageNetShare : 1) }
-            if carMass > 0 { for (t, p) in carLike { carSplit[t, default: 0] += imageNetShare * p / carMass } }
-            out = [:]
             for (c, p) in e.classes {
                 switch c {
-                case .car: for (t, s) in carSplit { out[t, default: 0] += p * s }
+                case .car: for (t, s) in carPrior { out[t, default: 0] += p * s }
                 case .minibus: for (t, s) in minibusSplit { out[t, default: 0] += p * s }
                 case .pickup: out[.pickup, default: 0] += p
                 case .truck, .juggernaut: out[.truck, default: 0] += p
@@ -94,19 +114,72 @@ public struct BodyTypeNamer: Sendable {
                 }
             }
         }
-        func weigh(_ ratio: Double?, _ exponents: [BodyType: Double]) {
-            guard let ratio, ratio > 0 else { return }
+        if let ratio = e.sizeRatio, ratio > 0 {
             let r = min(4, max(0.25, ratio))
-            for (t, p) in out { out[t] = p * Foundation.pow(r, exponents[t] ?? 0) }
+            for (t, p) in out { out[t] = p * Foundation.pow(r, sizeExponent[t] ?? 0) }
         }
-        weigh(e.sizeRatio, sizeExponent)
-        weigh(e.tallnessRatio, tallnessExponent)
         if let detected = e.detected {
             let admitted = Self.admitted(by: detected)
             for (t, p) in out where !admitted.contains(t) { out[t] = p * detectorVeto }
         }
         let total = out.values.reduce(0, +)
         return total > 0 ? out.mapValues { $0 / total } : [:]
+    }
+}
+
+/// Per-type multipliers that correct the type mapping's priors (ImageNet reads many SUVs as sports
+/// cars, for one), fitted on labelled crops by coordinate ascent over `steps`: each type's weight in
+/// turn takes the step that names most samples right (label or alternative), ties going to the
+/// step nearest 1, over `sweeps` passes.
+public struct TypeWeights: Sendable, Equatable {
+    public var weights: [BodyType: Double]
+
+    public init(_ weights: [BodyType: Double]) { self.weights = weights }
+
+    /// Fitted on the 40 labelled crops of `../shared/data/vehicle-crops` (EfficientNet-Lite2, no head) by
+    /// `sightline bench appearance`, which reports the accuracy of the fit by leave-one-out.
+    public static let standard = TypeWeights([:])
+
+    public static let steps: [Double] = [1, 1.4, 0.7, 2, 0.5, 2.8, 0.35, 4, 0.25, 5.6, 8]
+    public static let sweeps = 3
+
+    /// The most likely type of an unweighted distribution under these weights.
+    public func name(_ unweighted: [BodyType: Double]) -> BodyType? {
+        var best: (BodyType, Double)?
+        for (t, p) in unweighted {
+            let q = p * (weights[t] ?? 1)
+            guard q > 0 else { continue }
+            if let b = best, q < b.1 || (q == b.1 && t > b.0) { continue }
+            best = (t, q)
+        }
+        return best?.0
+    }
+
+    /// Weights fitted on `samples` (unweighted distributions, `BodyTypeNamer.unweighted`, and the accepted types).
+    public static func fit(_ samples: [(distribution: [BodyType: Double], accepted: Set<BodyType>)]) -> TypeWeights {
+        var current = TypeWeights([:])
+        func hits(_ w: TypeWeights) -> Int { samples.filter { w.name($0.distribution).map($0.accepted.contains) == true }.count }
+        var score = hits(current)
+        for _ in 0..<sweeps {
+            for t in BodyType.allCases {
+                for step in steps {
+                    var trial = current
+                    trial.weights[t] = step == 1 ? nil : step
+                    let s = hits(trial)
+                    if s > score { (current, score) = (trial, s) }
+                }
+            }
+        }
+        return current
+    }
+
+    /// Each sample named by weights fitted on all the others.
+    public static func leaveOneOut(_ samples: [(distribution: [BodyType: Double], accepted: Set<BodyType>)]) -> [BodyType?] {
+        samples.indices.map { i in
+            var others = samples
+            others.remove(at: i)
+            return fit(others).name(samples[i].distribution)
+        }
     }
 }
 

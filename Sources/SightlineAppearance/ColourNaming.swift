@@ -10,8 +10,9 @@ import SightlinePixels
 /// central region once the background (ΔE below `backgroundDistance`) and the cast shadow under
 /// the vehicle (a darker, equally neutral copy of the road in the lowest part) are dropped;
 /// (3) paint with a hue shows as a share of pixels with chroma above `chromaThreshold`, named
-/// by hue angle; otherwise black, grey, silver and white are told apart by lightness relative
-/// to the scene (`ColourEvidence`), with thresholds fitted on labelled crops (`ColourThresholds`).
+/// by hue angle; otherwise black and grey are told apart by darkness relative to the scene, and
+/// white from silver by the paint's own lightness (`ColourEvidence`), with thresholds fitted on
+/// labelled crops (`ColourThresholds`). Pixels hidden by a nearer vehicle (`hidden`) are not surface.
 /// Windows are not masked: on the labelled crops masking dark or bright low-chroma pixels in
 /// the upper part removed more black and white paint than glass.
 public struct ColourNamer: Sendable {
@@ -32,24 +33,24 @@ public struct ColourNamer: Sendable {
     /// The method and its settings in words, recorded by an index so that it refuses colours
     /// named another way; change it with any change to how colours are named.
     public var settings: String {
-        "colour-namer 3 lab ring \(ringShare) background-distance \(backgroundDistance) chroma \(chromaThreshold) "
+        "colour-namer 4 lab ring \(ringShare) background-distance \(backgroundDistance) chroma \(chromaThreshold) "
             + "min-body \(minBodyShare) \(thresholds.settings), tracks weighted by sqrt crop area"
     }
 
     /// The colour distribution of `crop`. `background`, when given, is the same rectangle of the
-    /// camera's background image.
-    public func distribution(of crop: RGBImage, background: RGBImage? = nil) -> [VehicleColor: Double] {
-        evidence(of: crop, background: background).map(thresholds.distribution) ?? [:]
+    /// camera's background image; `hidden` are rectangles of the crop covered by nearer vehicles.
+    public func distribution(of crop: RGBImage, background: RGBImage? = nil, hidden: [PixelRect] = []) -> [VehicleColor: Double] {
+        evidence(of: crop, background: background, hidden: hidden).map(thresholds.distribution) ?? [:]
     }
 
     /// What the painted surface of `crop` shows; nil when nothing of it is left to name.
-    public func evidence(of crop: RGBImage, background: RGBImage? = nil) -> ColourEvidence? {
-        surface(of: crop, background: background).map(evidence(from:))
+    public func evidence(of crop: RGBImage, background: RGBImage? = nil, hidden: [PixelRect] = []) -> ColourEvidence? {
+        surface(of: crop, background: background, hidden: hidden).map(evidence(from:))
     }
 
     /// The pixels of `crop` its colour is named from (the painted surface), for showing a user; nil as for `evidence`.
-    public func region(of crop: RGBImage, background: RGBImage? = nil) -> ColourRegion? {
-        surface(of: crop, background: background)?.region
+    public func region(of crop: RGBImage, background: RGBImage? = nil, hidden: [PixelRect] = []) -> ColourRegion? {
+        surface(of: crop, background: background, hidden: hidden)?.region
     }
 
     /// The box's central region, as shares of its width and height, that the painted surface is looked for in.
@@ -64,16 +65,22 @@ public struct ColourNamer: Sendable {
         var sceneLightness: Double
     }
 
-    private func surface(of crop: RGBImage, background: RGBImage?) -> Surface? {
+    private func surface(of crop: RGBImage, background: RGBImage?, hidden: [PixelRect]) -> Surface? {
         guard crop.width > 0, crop.height > 0 else { return nil }
+        var visible = [Bool](repeating: true, count: crop.width * crop.height)
+        for r in hidden {
+            let x0 = max(0, r.x), x1 = min(crop.width, r.x + r.width), y0 = max(0, r.y), y1 = min(crop.height, r.y + r.height)
+            guard x0 < x1, y0 < y1 else { continue }
+            for y in y0..<y1 { for x in x0..<x1 { visible[y * crop.width + x] = false } }
+        }
         if let background, background.width == crop.width, background.height == crop.height,
-           let s = surface(of: crop, reference: .image(background), requiredShare: minBodyShare) {
+           let s = surface(of: crop, visible: visible, reference: .image(background), requiredShare: minBodyShare) {
             return s
         }
-        return surface(of: crop, reference: .ring, requiredShare: 0)
+        return surface(of: crop, visible: visible, reference: .ring, requiredShare: 0)
     }
 
-    private func surface(of crop: RGBImage, reference: Reference, requiredShare: Double) -> Surface? {
+    private func surface(of crop: RGBImage, visible: [Bool], reference: Reference, requiredShare: Double) -> Surface? {
         let w = crop.width, h = crop.height
         let gains: (Double, Double, Double)
         let sceneLab: [CIELab]
@@ -105,8 +112,9 @@ public struct ColourNamer: Sendable {
             for x in 0..<w {
                 let fx = (Double(x) + 0.5) / Double(w)
                 guard fx > Self.centralX.lowerBound, fx < Self.centralX.upperBound else { continue }
-                region += 1
                 let i = y * w + x
+                guard visible[i] else { continue }
+                region += 1
                 let p = Self.lab((crop.pixels[3 * i], crop.pixels[3 * i + 1], crop.pixels[3 * i + 2]), gains)
                 let ref = sceneLab.count == 1 ? sceneLab[0] : sceneLab[i]
                 if p.distance(to: ref) < backgroundDistance { continue }
@@ -124,8 +132,9 @@ public struct ColourNamer: Sendable {
         let kept = surface.kept, sceneLightness = surface.sceneLightness
         var hues: [VehicleColor: Double] = [:]
         var chromatic = 0, dark = 0, bright = 0
+        var pale: [Double] = []
         for p in kept {
-            if p.L < 0.4 * sceneLightness { dark += 1 }
+            if p.L < 0.4 * sceneLightness { dark += 1 } else { pale.append(p.L) }
             if p.L > sceneLightness + 18 { bright += 1 }
             if p.chroma > chromaThreshold {
                 chromatic += 1
@@ -133,9 +142,9 @@ public struct ColourNamer: Sendable {
             }
         }
         let n = Double(kept.count)
-        let lightness = kept.map(\.L).sorted()[kept.count / 2]
+        let paleLightness = pale.isEmpty ? 0 : pale.sorted()[pale.count / 2] / 100
         return ColourEvidence(chromaticShare: Double(chromatic) / n, darkness: Double(dark - bright) / n,
-                              relativeLightness: lightness / sceneLightness, hues: hues.mapValues { $0 / Double(max(chromatic, 1)) })
+                              paleLightness: paleLightness, hues: hues.mapValues { $0 / Double(max(chromatic, 1)) })
     }
 
     /// A road pixel in the vehicle's shadow: as neutral as the road, darker but not black.
@@ -238,15 +247,17 @@ public struct ColourEvidence: Sendable, Equatable {
     /// Share of body pixels much darker than the scene minus the share much brighter: high for
     /// black paint, negative for white.
     public var darkness: Double
-    /// Median body lightness over the scene's (the road's) median lightness.
-    public var relativeLightness: Double
+    /// Median CIE L* (over 100) of the body pixels that are not dark against the scene (glass,
+    /// tyres and grilles are), 0 when all are: the paint's own lightness, which tells white from
+    /// silver whatever the road (on the labelled crops, lightness relative to the road did not).
+    public var paleLightness: Double
     /// How the pixels with a hue split among colour names (sums to 1 when any have a hue).
     public var hues: [VehicleColor: Double]
 
-    public init(chromaticShare: Double, darkness: Double, relativeLightness: Double, hues: [VehicleColor: Double]) {
+    public init(chromaticShare: Double, darkness: Double, paleLightness: Double, hues: [VehicleColor: Double]) {
         self.chromaticShare = chromaticShare
         self.darkness = darkness
-        self.relativeLightness = relativeLightness
+        self.paleLightness = paleLightness
         self.hues = hues
     }
 }
@@ -254,7 +265,7 @@ public struct ColourEvidence: Sendable, Equatable {
 /// The four thresholds that turn `ColourEvidence` into names, each a soft step (a logistic of
 /// width `softness`), so a crop near a boundary keeps both names: chromatic when the chromatic
 /// share passes `chromatic`; else black above `black` darkness, grey above `gray`, and white
-/// over silver above `white` relative lightness.
+/// over silver above `white` pale lightness.
 public struct ColourThresholds: Sendable, Equatable, Hashable {
     public var chromatic: Double
     public var black: Double
@@ -272,7 +283,7 @@ public struct ColourThresholds: Sendable, Equatable, Hashable {
     /// Fitted on the 40 labelled crops of `../shared/data/vehicle-crops` by
     /// `sightline describe-image ../shared/data/vehicle-crops/images --labels ../shared/data/vehicle-crops/labels.csv --fit`
     /// (that command also reports the accuracy of the fit by leave-one-out).
-    public static let standard = ColourThresholds(chromatic: 0.1, black: 0.2, gray: 0.15, white: 0.8)
+    public static let standard = ColourThresholds(chromatic: 0.1, black: 0.2, gray: 0.15, white: 0.7)
 
     public var settings: String { "thresholds chromatic \(chromatic) black \(black) gray \(gray) white \(white) soft \(softness)" }
 
@@ -306,17 +317,17 @@ public struct ColourThresholds: Sendable, Equatable, Hashable {
         let black = step(e.darkness, self.black)
         let gray = (1 - black) * step(e.darkness, self.gray)
         let pale = (1 - black) - gray
-        let white = pale * step(e.relativeLightness, self.white)
+        let white = pale * step(e.paleLightness, self.white)
         return (hue, [(.black, black * neutral), (.gray, gray * neutral), (.white, white * neutral), (.silver, (pale - white) * neutral)])
     }
 
-    /// The candidates `fit` searches (darkness and lightness in steps of 0.05).
+    /// The candidates `fit` searches (darkness and lightness in steps of 0.05; white from L* 40 to 100).
     public static let grid: [ColourThresholds] = {
         var out: [ColourThresholds] = []
         for chromatic in [0.06, 0.08, 0.1, 0.12, 0.15, 0.18, 0.2, 0.25] {
             for black in 1...10 {
                 for gray in -2..<black {
-                    for white in 12...24 {
+                    for white in 8...20 {
                         out.append(ColourThresholds(chromatic: chromatic, black: Double(black) / 20, gray: Double(gray) / 20, white: Double(white) / 20))
                     }
                 }

@@ -18,7 +18,8 @@ struct DescribeTrack: AsyncParsableCommand {
         let images = try pixels.requireImages()
         let background = try images.background(camera: t.cameraKey, frames: cameraFrames(of: t, in: all))
         let look = try images.appearance(of: t, background: background, encoder: pixels.describer.encoder(),
-                                         geometry: BoxGeometry.of(all.filter { $0.cameraKey == t.cameraKey })[t.id])
+                                         geometry: BoxGeometry.of(all.filter { $0.cameraKey == t.cameraKey })[t.id],
+                                         occupancy: FrameOccupancy(all.filter { $0.cameraKey == t.cameraKey }))
         let description = VehicleDescription(colours: look.colours, types: look.types)
         let trajectory = TrackAnalysis(tracks: all.filter { $0.cameraKey == t.cameraKey }).trajectories[t.id]
         if json {

@@ -102,9 +102,11 @@ struct Render: AsyncParsableCommand {
                 guard let first = vehicles.first?.track else { continue }
                 let background = try images.background(camera: first.cameraKey, frames: vehicles.flatMap(\.track.frames))
                 let geometry = BoxGeometry.of(vehicles.map(\.track))
+                let occupancy = FrameOccupancy(vehicles.map(\.track))
                 for (n, (mot, track)) in vehicles.enumerated() {
                     printError("\(first.cameraKey): vehicle \(n + 1)/\(vehicles.count)")
-                    let appearance = try images.appearance(of: track, background: background, encoder: encoder, geometry: geometry[track.id])
+                    let appearance = try images.appearance(of: track, background: background, encoder: encoder, geometry: geometry[track.id],
+                                                           occupancy: occupancy)
                     if !appearance.embedding.isEmpty { embeddings.append((c, mot, appearance.embedding)) }
                     let colour = appearance.colours.mostLikely, type = appearance.types.mostLikely
                     var lines: [(text: String, colour: (UInt8, UInt8, UInt8))] = [

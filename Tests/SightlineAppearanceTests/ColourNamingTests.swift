@@ -32,10 +32,41 @@ struct ColourNamingTests {
         #expect(d.mostLikely == expected, "\(d)")
     }
 
+    /// White against silver is the paint's own lightness: a silver car is silver on dark asphalt
+    /// too, where it is far brighter than the road.
+    @Test(arguments: [(60, 60, 60), (200, 200, 200)] as [(UInt8, UInt8, UInt8)])
+    func silverStaysSilverOnAnyRoad(road: (UInt8, UInt8, UInt8)) {
+        #expect(ColourNamer().distribution(of: Self.car((160, 160, 162), road: road)).mostLikely == .silver)
+        #expect(ColourNamer().distribution(of: Self.car((245, 245, 245), road: road)).mostLikely == .white)
+    }
+
+    /// A black car whose lower part a nearer white car covers: named black once that part is hidden.
+    @Test func whatANearerVehicleHidesIsLeftOut() {
+        var crop = Self.car((20, 20, 22), road: (150, 150, 150))
+        for y in 30..<54 { for x in 6..<54 { crop.pixels.replaceSubrange((3 * (y * 60 + x))..<(3 * (y * 60 + x) + 3), with: [240, 240, 240]) } }
+        #expect(ColourNamer().distribution(of: crop).mostLikely != .black)
+        let hidden = [PixelRect(x: 0, y: 30, width: 60, height: 30)]
+        #expect(ColourNamer().distribution(of: crop, hidden: hidden).mostLikely == .black)
+        #expect(ColourNamer().region(of: crop, hidden: hidden).map { !$0.mask[45 * 60 + 30] } == true)
+    }
+
+    /// The nearer of two overlapping vehicles is the one reaching lower in the frame; it hides part of the other, not the reverse.
+    @Test func occupancyHidesOnlyNearerVehicles() throws {
+        let frame = try #require(FrameRef(path: "S01/c001/img1/000001.jpg"))
+        let far = Track(id: "far", frames: [frame], boxes: [Box(x: 100, y: 100, w: 80, h: 60)])
+        let near = Track(id: "near", frames: [frame], boxes: [Box(x: 120, y: 140, w: 80, h: 60)])
+        let occupancy = FrameOccupancy([far, near])
+        let farRect = PixelRect(x: 100, y: 100, width: 80, height: 60)
+        #expect(occupancy.hidden(in: farRect, track: "far", box: far.boxes[0], frame: frame) == [PixelRect(x: 20, y: 40, width: 60, height: 20)])
+        #expect(occupancy.hidden(in: PixelRect(x: 120, y: 140, width: 80, height: 60), track: "near", box: near.boxes[0], frame: frame).isEmpty)
+        let other = try #require(FrameRef(path: "S01/c001/img1/000002.jpg"))
+        #expect(occupancy.hidden(in: farRect, track: "far", box: far.boxes[0], frame: other).isEmpty)
+    }
+
     @Test func thresholdsFitAndLeaveOneOutUseOnlyTheOtherSamples() {
-        let dark = ColourEvidence(chromaticShare: 0, darkness: 0.6, relativeLightness: 0.3, hues: [:])
-        let pale = ColourEvidence(chromaticShare: 0, darkness: -0.3, relativeLightness: 1.3, hues: [:])
-        let candidates = [ColourThresholds(chromatic: 0.1, black: 0.7, gray: 0.65, white: 2), ColourThresholds(chromatic: 0.1, black: 0.2, gray: 0.1, white: 1)]
+        let dark = ColourEvidence(chromaticShare: 0, darkness: 0.6, paleLightness: 0.3, hues: [:])
+        let pale = ColourEvidence(chromaticShare: 0, darkness: -0.3, paleLightness: 0.95, hues: [:])
+        let candidates = [ColourThresholds(chromatic: 0.1, black: 0.7, gray: 0.65, white: 1.5), ColourThresholds(chromatic: 0.1, black: 0.2, gray: 0.1, white: 0.8)]
         let samples: [(evidence: ColourEvidence, accepted: Set<VehicleColor>)] = [(dark, [.black]), (dark, [.black]), (pale, [.white])]
         #expect(ColourThresholds.fit(samples, candidates: candidates) == candidates[1])
         #expect(ColourThresholds.leaveOneOut(samples, candidates: candidates) == [.black, .black, .white])
@@ -46,9 +77,9 @@ struct ColourNamingTests {
 
     @Test func distributionAndNameAgree() {
         let t = ColourThresholds.standard
-        for e in [ColourEvidence(chromaticShare: 0.3, darkness: 0.4, relativeLightness: 0.5, hues: [.red: 0.8, .brown: 0.2]),
-                  ColourEvidence(chromaticShare: 0.1, darkness: 0.17, relativeLightness: 0.9, hues: [.blue: 1]),
-                  ColourEvidence(chromaticShare: 0, darkness: -0.1, relativeLightness: 0.81, hues: [:])] {
+        for e in [ColourEvidence(chromaticShare: 0.3, darkness: 0.4, paleLightness: 0.5, hues: [.red: 0.8, .brown: 0.2]),
+                  ColourEvidence(chromaticShare: 0.1, darkness: 0.17, paleLightness: 0.9, hues: [.blue: 1]),
+                  ColourEvidence(chromaticShare: 0, darkness: -0.1, paleLightness: 0.81, hues: [:])] {
             let d = t.distribution(e)
             #expect(abs(d.values.reduce(0, +) - 1) < 1e-9)
             #expect(t.name(e) == d.mostLikely)
