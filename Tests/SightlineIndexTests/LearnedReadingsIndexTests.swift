@@ -6,6 +6,7 @@ import SightlineLearning
 import SightlineRanking
 import SightlineSearch
 import SightlineTestSupport
+import SightlineTracks
 import Testing
 
 /// The learned model's track tower as an index's embedder, as the CLI's is.

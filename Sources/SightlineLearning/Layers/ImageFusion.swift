@@ -67,7 +67,7 @@ public struct ImageFusion: Parameterized {
         for (k, r) in cache.rows.enumerated() {
             for j in 0..<width { dImages[r * width + j] = dx.data[k * width + j] }
         }
-        return (gradient, Tensor(shape: cache.imageShape, data: dImages), parameters)
+        return (gradient, Tensor(shape: cache.imageShape, data: dImages), Gradients(head: parameters))
     }
 
     private func check(_ features: Tensor, _ images: Tensor, _ present: [Bool]) {

@@ -125,7 +125,9 @@ public struct TwoTowers: Parameterized {
         var imageCache: ImageFusion.Cache?
         if let image, let images = batch.images {
             var imageMasks = SplitMix64(seed: generator.next())
-            (features, imageCache) = image.forward(pooled, images: images, present: batch.hasImage, generator: &imageMasks)
+            let fused = image.forward(pooled, images: images, present: batch.hasImage, generator: &imageMasks)
+            features = fused.output
+            imageCache = fused.cache
         }
         let (trackRaw, trackHeadCache) = trackHead.forward(features, generator: &generator)
         let (tracks, trackNormCache) = normalize.forward(trackRaw)
