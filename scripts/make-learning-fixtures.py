@@ -306,6 +306,33 @@ fixture["two_towers"] = {
     "after_step": {k: t(v) for k, v in params.items()},
 }
 
+# The image branch (ImageFusion): a projection head over the frozen image features of the rows that
+# have them, added to the trajectory features; dropout over the present rows only, from one seed.
+fusion_config = {"in_features": 7, "hidden": 6, "out_features": 5, "dropout": 0.1}
+fc = fusion_config
+fusion = {"head.fc1.weight": leaf(fc["hidden"], fc["in_features"], scale=1 / math.sqrt(fc["in_features"])),
+          "head.fc1.bias": leaf(fc["hidden"], scale=0.1),
+          "head.norm.weight": leaf(fc["hidden"], scale=0.1),
+          "head.norm.bias": leaf(fc["hidden"], scale=0.1),
+          "head.fc2.weight": leaf(fc["out_features"], fc["hidden"], scale=1 / math.sqrt(fc["hidden"])),
+          "head.fc2.bias": leaf(fc["out_features"], scale=0.1)}
+with torch.no_grad():
+    fusion["head.norm.weight"] += 1.0
+features, images = leaf(4, fc["out_features"]), leaf(4, fc["in_features"])
+present = [True, False, True, True]
+rows = [i for i, p in enumerate(present) if p]
+fusion_mask = dropout_mask(SplitMix64(9), (len(rows), fc["hidden"]), fc["dropout"])
+h = F.linear(images[rows], fusion["head.fc1.weight"], fusion["head.fc1.bias"])
+h = F.layer_norm(h, (fc["hidden"],), fusion["head.norm.weight"], fusion["head.norm.bias"], eps=1e-5)
+projected = F.linear(F.gelu(h) * fusion_mask, fusion["head.fc2.weight"], fusion["head.fc2.bias"])
+y = features.index_add(0, torch.tensor(rows), projected)
+up = with_upstream(y)
+fixture["image_fusion"] = {"configuration": fusion_config, "seed": 9, "present": present,
+                           "features": exact(features), "images": exact(images), "upstream": exact(up),
+                           "parameters": {k: exact(v) for k, v in fusion.items()}, "output": t(y),
+                           "grad_features": t(features.grad), "grad_images": t(images.grad),
+                           "gradients": {k: t(v.grad) for k, v in fusion.items()}}
+
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, "w") as f:
     json.dump(fixture, f, separators=(",", ":"))

@@ -86,11 +86,12 @@ public final class IndexSearcher: SearchBackend, @unchecked Sendable {
         return best.map { hit in
             let id = snap.ids[hit.index]
             let scores = snap.termScores(at: hit.index, plan: plan).scores
-            let explained = details[id].map { (track: $0.track, gallery: Self.gallery($0, appearance: looks)) }
+            let explained = details[id].map { detail in
+                (track: detail.track, gallery: Self.gallery(detail, appearance: looks, learned: learned(at: hit.index, id: detail.track.id, in: snap)))
+            }
             let contributions = active.enumerated().map { t, a in
                 Contribution(term: a.term.name, weight: a.weight, score: scores[t],
-                             reason: a.term is LearnedTerm && profile.learned != nil ? LearnedTerm.reason(score: scores[t])
-                                 : explained.map { a.term.reason(profile, $0.track, in: $0.gallery) } ?? "track changed since the search index was loaded")
+                             reason: explained.map { a.term.reason(profile, $0.track, in: $0.gallery) } ?? "track changed since the search index was loaded")
             }
             return SearchHit(track: id, camera: snap.cameraKeys[Int(snap.cameras[hit.index])], total: hit.total, contributions: contributions)
         }
@@ -126,15 +127,25 @@ public final class IndexSearcher: SearchBackend, @unchecked Sendable {
         return f
     }
 
+    /// The learned embedding and readings stored in the snapshot's row `index`, as a gallery holds them.
+    func learned(at index: Int, id: String, in snap: FeatureSnapshot) -> (embedding: [String: [Double]], readings: [String: TrackProbabilities]) {
+        guard let slice = layout.slice(named: LearnedTerm().name), let term = slice.term as? LearnedTerm else { return ([:], [:]) }
+        let vector = snap.vector(at: index)
+        let (embedding, readings) = term.decode(Array(vector[slice.range]))
+        return (embedding.map { [id: $0] } ?? [:], readings.map { [id: $0] } ?? [:])
+    }
+
     /// A one-track gallery holding what the terms' reasons read about the track: its
-    /// trajectory, camera, neighbours and size, and the pixels of it and its neighbours.
-    static func gallery(_ d: TrackDetail, appearance: [String: TrackAppearance]) -> Gallery {
+    /// trajectory, camera, neighbours and size, the pixels of it and its neighbours, and its
+    /// learned embedding and readings.
+    static func gallery(_ d: TrackDetail, appearance: [String: TrackAppearance],
+                        learned: (embedding: [String: [Double]], readings: [String: TrackProbabilities]) = ([:], [:])) -> Gallery {
         var analysis = TrackAnalysis(tracks: [])
         if let t = d.trajectory { analysis.trajectories[d.track.id] = t }
         if let c = d.camera { analysis.cameras[d.track.cameraKey] = c }
         analysis.neighbours[d.track.id] = d.neighbours
         analysis.sizeRatio[d.track.id] = d.sizeRatio
-        return Gallery(tracks: [d.track], analysis: analysis, appearance: appearance)
+        return Gallery(tracks: [d.track], analysis: analysis, appearance: appearance, learned: learned.embedding, learnedReadings: learned.readings)
     }
 
     public func track(id: String) async throws -> Track? { try await index.track(id: id) }

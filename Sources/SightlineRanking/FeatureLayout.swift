@@ -41,11 +41,12 @@ public struct FeatureLayout: Sendable {
     /// The layout of `Ranker.allTerms`, the one every index stores.
     public static let standard = FeatureLayout(terms: Ranker.allTerms)
 
-    /// `gallery` with the learned embeddings of its tracks, when this layout has an embedder.
+    /// `gallery` with the learned embeddings and readings of its tracks, when this layout has an embedder.
     public func withEmbeddings(_ gallery: Gallery) -> Gallery {
         guard let embedder else { return gallery }
         var out = gallery
         out.learned = embedder.embeddings(of: gallery.tracks, analysis: gallery.analysis)
+        out.learnedReadings = embedder.probabilities(of: gallery.tracks, analysis: gallery.analysis)
         return out
     }
 

@@ -11,11 +11,11 @@ public struct Gallery: Sendable {
     public var appearance: [String: TrackAppearance]
     /// The learned model's unit track embedding per track id, computed by the caller; empty without a model.
     public var learned: [String: [Double]]
-    /// The learned model's reading of each track ("left turn 0.83, stops 0.10, …"), for explanations.
-    public var learnedReadings: [String: String]
+    /// The learned model's calibrated readings of each track, shown in explanations ("left turn 0.83, stops 0.10, …").
+    public var learnedReadings: [String: TrackProbabilities]
 
     public init(tracks: [Track], analysis: TrackAnalysis? = nil, appearance: [String: TrackAppearance] = [:],
-                learned: [String: [Double]] = [:], learnedReadings: [String: String] = [:]) {
+                learned: [String: [Double]] = [:], learnedReadings: [String: TrackProbabilities] = [:]) {
         self.tracks = tracks
         self.analysis = analysis ?? TrackAnalysis(tracks: tracks)
         self.appearance = appearance

@@ -311,9 +311,15 @@ public struct FittedWeights: Sendable, Equatable, Codable {
     public var heldOut: FoldFigures
     /// The same queries ranked with the hand-set weights, for comparison.
     public var handSet: FoldFigures
+    /// With the learned term's scores cross-fitted: the folds ("camera" or "scene") its models were trained without.
+    public var learnedFolds: String?
+    /// With `learnedFolds`: the held-out figure of the fit not written (with the learned term when it
+    /// was left out, without it when it was kept), for comparison.
+    public var heldOutOther: FoldFigures?
 
     enum CodingKeys: String, CodingKey {
         case weights, trackFiles = "track_files", fittedTerms = "fitted_terms", l2, heldOut = "held_out", handSet = "hand_set"
+        case learnedFolds = "learned_folds", heldOutOther = "held_out_other"
     }
 
     public init(weights: RankingWeights, trackFiles: [String], fittedTerms: [String], l2: Double, heldOut: FoldFigures, handSet: FoldFigures) {

@@ -14,7 +14,7 @@ public struct MemoryBackend: SearchBackend {
     private let features: GalleryFeatures
 
     public init(tracks: [Track], framesRoot: String? = nil, appearance: [String: TrackAppearance] = [:],
-                learned: [String: [Double]] = [:], learnedReadings: [String: String] = [:], ranker: Ranker = Ranker()) {
+                learned: [String: [Double]] = [:], learnedReadings: [String: TrackProbabilities] = [:], ranker: Ranker = Ranker()) {
         gallery = Gallery(tracks: tracks, appearance: appearance, learned: learned, learnedReadings: learnedReadings)
         self.ranker = ranker
         frameRoot = framesRoot

@@ -53,7 +53,7 @@ struct Evaluate: AsyncParsableCommand {
             let url = URL(fileURLWithPath: tracks)
             let trackList = try TrackFile.load(from: url)
             let ranker = submission == nil && !random ? try ranking.ranker() : Ranker(weights: try ranking.termWeights())
-            let gallery = ranking.gallery(trackList, for: ranker)
+            let gallery = try ranking.gallery(trackList, for: ranker)
             truthValue = GroundTruth.identity(of: gallery.tracks)
             let queries = try QueryFile.queries(describing: gallery.tracks, file: url.path)
             if let submission {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SightlineData
+import SightlineEngine
+import SightlineLearning
 import SightlineRanking
 
 struct FitWeights: AsyncParsableCommand {
@@ -13,7 +15,10 @@ struct FitWeights: AsyncParsableCommand {
         scores (a convex fit, so the result is deterministic). The figure reported is leave-one-camera-out: \
         each query is ranked with weights fitted without any track of its camera. Terms whose scores never \
         vary on these tracks (pixel terms on tracks without frames) keep their hand-set weights. The \
-        weights fitted on all tracks are written to --out, which --weights of the ranking commands reads.
+        weights fitted on all tracks are written to --out, which --weights of the ranking commands reads. \
+        With --cross-fit-learned the learned term is weighed too: each query's learned scores come from a \
+        model trained (as `sightline train` trains, --learned-epochs) without its camera or scene, and the \
+        held-out figure is reported with and without the term; the fit with the better held-out MRR is written.
         """
     )
 
@@ -29,9 +34,21 @@ struct FitWeights: AsyncParsableCommand {
     @Flag(help: "Print the per-camera table as JSON Lines instead of text.")
     var json = false
 
+    @Option(help: "Weigh the learned term on scores cross-fitted by 'camera' or 'scene' folds (one model trained per fold; needs MiniLM).")
+    var crossFitLearned: LearnedCrossFitting.Folds?
+
+    @Option(help: "Epochs of each fold's model.")
+    var learnedEpochs = TrainingOptions().epochs
+
+    @Option(help: "Text embedding cache of --cross-fit-learned (default: <out>.text-cache).")
+    var textCache: String?
+
+    @OptionGroup var engine: EngineOptions
+
     func validate() throws {
         guard !tracks.isEmpty else { throw ValidationError("give at least one --tracks file") }
         guard l2.isFinite, l2 >= 0 else { throw ValidationError("--l2 must be a non-negative number") }
+        guard learnedEpochs >= 1 else { throw ValidationError("--learned-epochs must be at least 1") }
     }
 
     func run() async throws {
@@ -50,26 +67,71 @@ struct FitWeights: AsyncParsableCommand {
         }
         let ranker = Ranker(weights: .handSet)
         printError("scoring \(all.count) descriptions against \(all.count) tracks with \(ranker.terms.count) terms")
-        let scores = TermScores(gallery: Gallery(tracks: all), ranker: ranker)
-        let fitted = scores.informativeTerms
+        var scores = TermScores(gallery: Gallery(tracks: all), ranker: ranker)
+        if let crossFitLearned { scores = try crossFitted(scores, tracks: all, folds: crossFitLearned) }
+        let learnedIndex = scores.terms.firstIndex(of: LearnedTerm().name)
+        var fitted = scores.informativeTerms
         let fitter = WeightFitter(l2: l2)
-        let start = Date()
-        let validation = CameraFoldValidation.run(scores, fitted: fitted, fitter: fitter) { done, total in
-            let elapsed = Date().timeIntervalSince(start)
-            printError(String(format: "fold %d/%d  %.0f s, about %.0f s left", done, total, elapsed, elapsed / Double(done) * Double(total - done)))
+        func validate(_ fitted: [Int], _ label: String) -> CameraFoldValidation {
+            let start = Date()
+            return CameraFoldValidation.run(scores, fitted: fitted, fitter: fitter) { done, total in
+                let elapsed = Date().timeIntervalSince(start)
+                printError(label + String(format: "fold %d/%d  %.0f s, about %.0f s left", done, total, elapsed, elapsed / Double(done) * Double(total - done)))
+            }
+        }
+        var validation = validate(fitted, "")
+        var other: CameraFoldValidation?
+        if crossFitLearned != nil, let learnedIndex, fitted.contains(learnedIndex) {
+            let rules = fitted.filter { $0 != learnedIndex }
+            let without = validate(rules, "without learned: ")
+            let keep = validation.pooled.mrr > without.pooled.mrr
+            print(String(format: "held-out MRR with learned %.4f (R@5 %.4f, R@10 %.4f), without %.4f (R@5 %.4f, R@10 %.4f): ",
+                         validation.pooled.mrr, validation.pooled.recallAt5, validation.pooled.recallAt10,
+                         without.pooled.mrr, without.pooled.recallAt5, without.pooled.recallAt10)
+                  + "writing the fit \(keep ? "with" : "without") it")
+            if keep {
+                other = without
+            } else {
+                other = validation
+                validation = without
+                fitted = rules
+            }
         }
         let hand = scores.terms.map { RankingWeights.handSet[$0] }
         let everyQuery = Array(0..<scores.queryCount)
         let handFigures = scores.metrics(queries: everyQuery, weights: hand)
         let final = fitter.fit(scores, fitted: fitted, queries: everyQuery, candidates: Array(0..<scores.trackCount))
-        let result = FittedWeights(weights: Self.merged(final, fitted: fitted, into: .handSet, names: scores.terms),
+        var result = FittedWeights(weights: Self.merged(final, fitted: fitted, into: .handSet, names: scores.terms),
                                    trackFiles: tracks, fittedTerms: fitted.map { scores.terms[$0] }, l2: l2,
                                    heldOut: validation.pooled, handSet: handFigures)
+        result.learnedFolds = crossFitLearned?.rawValue
+        result.heldOutOther = other?.pooled
         try printTable(validation, scores: scores, hand: hand)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         try AtomicFile.write(try encoder.encode(result), to: URL(fileURLWithPath: out))
         printError("wrote \(out)")
+    }
+
+    /// `scores` with the learned term's column cross-fitted: one model per fold trained on the other folds' tracks.
+    private func crossFitted(_ scores: TermScores, tracks all: [Track], folds: LearnedCrossFitting.Folds) throws -> TermScores {
+        guard let k = scores.terms.firstIndex(of: LearnedTerm().name) else { return scores }
+        BLAS.setThreads(engine.threadConfig.threads)
+        var embeddings = try TextEmbeddings(engine: engine, cachePath: textCache ?? out + ".text-cache")
+        let set = LearningSet(tracks: all) { embeddings.embed($0) }
+        try embeddings.save()
+        guard set.examples.map(\.id) == all.map(\.id) else { throw ValidationError("cross-fitting: the described tracks lost their order") }
+        var options = TrainingOptions()
+        options.epochs = learnedEpochs
+        let start = Date()
+        let learned = LearnedCrossFitting.scores(of: set, folds: folds, options: options) { done, total, fold in
+            let elapsed = Date().timeIntervalSince(start)
+            printError("learned: model \(done)/\(total) (without \(fold)) " + String(format: " %.0f s, about %.0f s left", elapsed,
+                                                                                     elapsed / Double(done) * Double(total - done)))
+        }
+        var columns = scores.scores
+        columns[k] = learned
+        return TermScores(terms: scores.terms, scores: columns, targets: scores.targets, trackCameras: scores.trackCameras)
     }
 
     /// The fitted weights scaled so that the fitted terms weigh as much in total as their hand-set
@@ -114,3 +176,4 @@ struct FitWeights: AsyncParsableCommand {
         print(String(format: "per camera  MRR mean %.4f, standard deviation %.4f over %d cameras", mean, spread, mrrs.count))
     }
 }
+extension LearnedCrossFitting.Folds: ExpressibleByArgument {}

@@ -38,7 +38,8 @@ struct Rank: AsyncParsableCommand {
         try Outputs.check(files: ["--out": out, "--explain": explain])
         let ranker = try ranking.ranker()
         let trackList = try TrackFile.load(from: URL(fileURLWithPath: tracks))
-        let gallery = ranking.gallery(trackList, appearance: try pixels.appearance(of: trackList, strict: missingFrames.strict), for: ranker)
+        let gallery = try ranking.gallery(trackList, appearance: try pixels.appearance(of: trackList, strict: missingFrames.strict), for: ranker,
+                                          frames: pixels.images, engine: pixels.describer.engine)
         let queryRecords = try QueryFile.load(from: URL(fileURLWithPath: queries))
         let clock = ContinuousClock()
         let start = clock.now

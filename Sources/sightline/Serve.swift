@@ -81,7 +81,8 @@ struct Serve: AsyncParsableCommand {
             }
         } else if let tracks {
             let list = try TrackFile.load(from: URL(fileURLWithPath: tracks))
-            let gallery = ranking.gallery(list, appearance: try pixels.appearance(of: list, strict: missingFrames.strict), for: ranker)
+            let gallery = try ranking.gallery(list, appearance: try pixels.appearance(of: list, strict: missingFrames.strict), for: ranker,
+                                              frames: pixels.images, engine: pixels.describer.engine)
             try await serve(MemoryBackend(tracks: list, framesRoot: pixels.framesRoot, appearance: gallery.appearance, learned: gallery.learned, learnedReadings: gallery.learnedReadings, ranker: ranker),
                             configuration)
         } else {

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import SightlineAppearance
 import SightlineData
 import SightlineEngine
 import SightlineLearning
+import SightlinePixels
 
 struct Train: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,6 +38,13 @@ struct Train: AsyncParsableCommand {
     @Option(help: "Text embedding cache (default: <out>.text-cache).")
     var cache: String?
 
+    @Option(help: """
+        Folder the tracks' frame paths are relative to. With it the model gets the image branch: frozen \
+        EfficientNet-Lite0 features of each track's crops and motion map, projected and added to the \
+        trajectory's; tracks whose frames are missing train (and later rank) on the trajectory alone.
+        """)
+    var framesRoot: String?
+
     @Option var epochs = TrainingOptions().epochs
     @Option var batchSize = TrainingOptions().batchSize
     @Option var learningRate = TrainingOptions().learningRate
@@ -58,6 +67,12 @@ struct Train: AsyncParsableCommand {
         if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if batchSize < 2 { throw ValidationError("--batch-size must be at least 2") }
         if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be positive") }
+        if let framesRoot {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: framesRoot, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--frames-root \(framesRoot): no such folder")
+            }
+        }
     }
 
     var options: TrainingOptions {
@@ -96,11 +111,14 @@ struct Train: AsyncParsableCommand {
         try Outputs.check(files: ["--out": out, "--checkpoint": checkpointPath, "--report": report])
         BLAS.setThreads(engine.threadConfig.threads)
         var embeddings = try TextEmbeddings(engine: engine, cachePath: cache ?? out + ".text-cache")
-        var train = LearningSet(examples: [])
-        for file in tracks {
-            let set = LearningSet(tracks: try TrackFile.load(from: URL(fileURLWithPath: file))) { embeddings.embed($0) }
-            train.examples += set.examples
+        let frames = framesRoot.map { TrackImages(frames: Videos.frames(root: $0)) }
+        func learningSet(_ file: String) throws -> LearningSet {
+            let list = try TrackFile.load(from: URL(fileURLWithPath: file))
+            let images = try frames.map { try ImageTowerInput.features(of: list.filter { !$0.nl.isEmpty }, images: $0, engine: engine) } ?? [:]
+            return LearningSet(tracks: list, images: images) { embeddings.embed($0) }
         }
+        var train = LearningSet(examples: [])
+        for file in tracks { train.examples += try learningSet(file).examples }
         var held = LearningSet(examples: [])
         if !holdOut.isEmpty {
             let isHeld = { (camera: String) in holdOut.contains { camera == $0 || camera.hasPrefix($0 + "/") } }
@@ -109,11 +127,16 @@ struct Train: AsyncParsableCommand {
             guard !held.examples.isEmpty else { throw ValidationError("--hold-out \(holdOut.joined(separator: ",")): no described track of these cameras") }
         }
         if let val {
-            held.examples += LearningSet(tracks: try TrackFile.load(from: URL(fileURLWithPath: val))) { embeddings.embed($0) }.examples
+            held.examples += try learningSet(val).examples
         }
         try embeddings.save()
         guard train.examples.count >= 2 else { throw ValidationError("fewer than two described tracks to train on") }
 
+        var options = self.options
+        if let framesRoot {
+            options.imageFeatures = train.imageFeatures
+            guard options.imageFeatures > 0 else { throw ValidationError("--frames-root \(framesRoot): no training track has readable frames") }
+        }
         let perEpoch = TrainingRun.batchCount(examples: train.examples.count, batchSize: batchSize)
         var run = TrainingRun(options: options, batchesPerEpoch: perEpoch)
         if resume {

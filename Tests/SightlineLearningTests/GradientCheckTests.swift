@@ -121,6 +121,37 @@ import Testing
         #expect(relativeError(grads.fc1.weight.data, numeric) < Self.layerBound)
     }
 
+    @Test func imageFusionAddsTheProjectedImageOnlyWhereThereIsOne() {
+        var generator = SplitMix64(seed: 50)
+        let fusion = ImageFusion(inFeatures: 6, hidden: 8, outFeatures: 4, dropout: 0.2, generator: &generator)
+        let features = random([3, 4], seed: 51), images = random([3, 6], seed: 52), r = random([3, 4], seed: 53)
+        let present = [true, false, true]
+        let output = { (fusion: ImageFusion, features: Tensor, images: Tensor) -> Tensor in
+            var masks = SplitMix64(seed: 54)
+            return fusion.forward(features, images: images, present: present, generator: &masks).output
+        }
+        var masks = SplitMix64(seed: 54)
+        let (y, cache) = fusion.forward(features, images: images, present: present, generator: &masks)
+        #expect(Array(y.data[4..<8]) == Array(features.data[4..<8]))
+        #expect(fusion(features, images: images, present: [false, false, false]) == features)
+        let (dFeatures, dImages, grads) = fusion.backward(r, cache: cache)
+        #expect(dFeatures == r)
+        #expect(dImages.data[6..<12].allSatisfy { $0 == 0 })
+        #expect(relativeError(dImages.data, numericalGradient(images, step: 1e-2) { projection(output(fusion, features, $0), onto: r) }) < Self.layerBound)
+        #expect(relativeError(dFeatures.data, numericalGradient(features, step: 1e-2) { projection(output(fusion, $0, images), onto: r) }) < Self.layerBound)
+        var changed = fusion
+        for name in ["head.fc1.weight", "head.norm.bias", "head.fc2.weight", "head.fc2.bias"] {
+            let analytic = grads.namedParameters.first { $0.name == name }!.tensor
+            let parameter = fusion.namedParameters.first { $0.name == name }!.tensor
+            let numeric = numericalGradient(parameter, step: 1e-2) { value in
+                changed.visitParameters("") { n, t in if n == name { t = value } }
+                return projection(output(changed, features, images), onto: r)
+            }
+            changed = fusion
+            #expect(relativeError(analytic.data, numeric) < Self.layerBound, "\(name)")
+        }
+    }
+
     @Test func l2Normalize() {
         let layer = L2Normalize()
         let x = random([4, 6], seed: 26), r = random([4, 6], seed: 27)
@@ -222,6 +253,41 @@ import Testing
             let analytic = gradients.first { $0.name == name }!.tensor
             let parameter = model.namedParameters.first { $0.name == name }!.tensor
             let numeric = numericalGradient(parameter, step: 1e-3) { value in
+                changed.visitParameters("") { n, t in if n == name { t = value } }
+                return total(changed)
+            }
+            changed = model
+            #expect(relativeError(analytic.data, numeric) < 3e-2, "\(name)")
+        }
+    }
+
+    /// InfoNCE through both towers and the image branch: a batch where some tracks have image features.
+    @Test func twoTowersWithImagesLossAndGradients() {
+        var configuration = TwoTowers.Configuration()
+        configuration.trajectoryFeatures = 3
+        configuration.channels = 4
+        configuration.kernel = 3
+        configuration.textFeatures = 6
+        configuration.hidden = 7
+        configuration.embedding = 5
+        configuration.imageFeatures = 8
+        let model = TwoTowers(configuration: configuration, seed: 60)
+        let batch = ContrastiveBatch(trajectories: random([5, 6, 3], seed: 61), texts: random([5, 6], seed: 62),
+                                     images: random([5, 8], seed: 63), hasImage: [true, true, false, true, false])
+        // InfoNCE alone: without other views the triplet's in-batch hardest negative can switch under a step.
+        let weights = TwoTowers.LossWeights(circle: 0, triplet: 0)
+        let total = { (model: TwoTowers) -> Double in
+            var masks = SplitMix64(seed: 64)
+            return Double(model.lossAndGradients(batch, weights: weights, generator: &masks).losses.total)
+        }
+        var masks = SplitMix64(seed: 64)
+        let gradients = model.lossAndGradients(batch, weights: weights, generator: &masks).gradients.namedParameters
+        #expect(gradients.map(\.name) == model.namedParameters.map(\.name))
+        var changed = model
+        for name in ["image.head.fc1.weight", "image.head.fc2.bias", "trajectory.conv1.weight", "track_head.fc1.weight"] {
+            let analytic = gradients.first { $0.name == name }!.tensor
+            let parameter = model.namedParameters.first { $0.name == name }!.tensor
+            let numeric = numericalGradient(parameter, step: 3e-3) { value in
                 changed.visitParameters("") { n, t in if n == name { t = value } }
                 return total(changed)
             }

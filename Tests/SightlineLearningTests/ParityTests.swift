@@ -78,6 +78,28 @@ import Testing
         }
     }
 
+    @Test func imageFusion() throws {
+        let f = try Fixture.section("image_fusion")
+        let p = try f.section("parameters")
+        let configuration = try f.section("configuration")
+        let fusion = ImageFusion(head: ProjectionHead(
+            fc1: Linear(weight: try p.tensor("head.fc1.weight"), bias: try p.tensor("head.fc1.bias")),
+            norm: LayerNorm(weight: try p.tensor("head.norm.weight"), bias: try p.tensor("head.norm.bias")),
+            fc2: Linear(weight: try p.tensor("head.fc2.weight"), bias: try p.tensor("head.fc2.bias")),
+            dropout: Dropout(probability: Float(try configuration.number("dropout")))))
+        let present = try #require(f["present"] as? [Bool])
+        var generator = SplitMix64(seed: UInt64(try f.number("seed")))
+        let (y, cache) = fusion.forward(try f.tensor("features"), images: try f.tensor("images"), present: present, generator: &generator)
+        #expect(relativeError(y.data, try f.reference("output")) < Self.bound)
+        let (dFeatures, dImages, grads) = fusion.backward(try f.tensor("upstream"), cache: cache)
+        #expect(relativeError(dFeatures.data, try f.reference("grad_features")) < Self.bound)
+        #expect(relativeError(dImages.data, try f.reference("grad_images")) < Self.bound)
+        let reference = try f.section("gradients")
+        for (name, tensor) in grads.namedParameters {
+            #expect(relativeError(tensor.data, try reference.reference(name)) < Self.bound, "\(name)")
+        }
+    }
+
     @Test func l2Normalize() throws {
         let f = try Fixture.section("l2_normalize")
         let (y, cache) = L2Normalize().forward(try f.tensor("input"))

@@ -90,6 +90,86 @@ import Testing
         #expect(try LearnedSimilarity(path: path).hash != loaded.hash)
     }
 
+    /// Image features that tell the tracks apart where their trajectories do not.
+    static func withImages(_ set: LearningSet, width: Int = 10, every: Int = 1) -> LearningSet {
+        var out = set
+        for i in out.examples.indices where i % every == 0 {
+            var image = [Float](repeating: 0, count: width)
+            image[i % width] = 1
+            out.examples[i].image = image
+        }
+        return out
+    }
+
+    @Test func aModelWithTheImageBranchTrainsResumesAndLoadsBackWithIt() throws {
+        let set = Self.withImages(Self.set(), every: 2)
+        #expect(set.imageFeatures == 10)
+        var options = Self.options
+        options.imageFeatures = set.imageFeatures
+        let perEpoch = TrainingRun.batchCount(examples: set.examples.count, batchSize: options.batchSize)
+        var straight = TrainingRun(options: options, batchesPerEpoch: perEpoch)
+        let untrained = try #require(straight.trainer.model.image)
+        for _ in 0..<4 { straight.runEpoch(on: set) }
+        #expect(Self.bits(TwoTowers(configuration: LearnedSimilarity.configuration(imageFeatures: 10), seed: 1)) != Self.bits(straight.trainer.model))
+        #expect(straight.trainer.model.image?.head.fc1.weight != untrained.head.fc1.weight)
+
+        let folder = try TemporaryDirectory()
+        let checkpoint = folder.file("run.checkpoint").path
+        var first = TrainingRun(options: options, batchesPerEpoch: perEpoch)
+        for _ in 0..<2 { first.runEpoch(on: set) }
+        try first.saveCheckpoint(to: checkpoint)
+        var resumed = TrainingRun(options: options, batchesPerEpoch: perEpoch)
+        try resumed.resume(from: checkpoint)
+        for _ in 0..<2 { resumed.runEpoch(on: set) }
+        #expect(Self.bits(resumed.trainer.model) == Self.bits(straight.trainer.model))
+
+        let path = folder.file("m.safetensors").path
+        let model = straight.trainer.model
+        try LearnedSimilarity.save(model: model, readings: TrackReadings(inFeatures: model.trajectory.outputWidth, seed: 2), to: path)
+        let loaded = try LearnedSimilarity(path: path)
+        #expect(loaded.imageFeatures == 10)
+        #expect(Self.bits(loaded.model) == Self.bits(model))
+        let sequence = set.examples[0].sequence
+        let plain = loaded.embedTracks([sequence])[0]
+        let seen = loaded.embedTracks([sequence], images: [set.examples[0].image])[0]
+        #expect(plain != seen)
+        #expect(loaded.embedTracks([sequence], images: [nil])[0] == plain)
+        #expect(loaded.embedTracks([sequence], images: [[1, 2]])[0] == plain)
+        #expect(try LearnedSimilarity.bundled().imageFeatures == 0)
+    }
+
+    @Test func aModelWithoutTheImageBranchTrainsAsBeforeWhateverTheImages() {
+        let plain = Self.set(), pictured = Self.withImages(Self.set())
+        let perEpoch = TrainingRun.batchCount(examples: plain.examples.count, batchSize: Self.options.batchSize)
+        var a = TrainingRun(options: Self.options, batchesPerEpoch: perEpoch)
+        var b = TrainingRun(options: Self.options, batchesPerEpoch: perEpoch)
+        for _ in 0..<2 {
+            a.runEpoch(on: plain)
+            b.runEpoch(on: pictured)
+        }
+        #expect(a.trainer.model.image == nil)
+        #expect(Self.bits(a.trainer.model) == Self.bits(b.trainer.model))
+    }
+
+    @Test func crossFittedScoresComeFromAModelThatNeverSawTheQuerysFold() {
+        let set = Self.set(count: 9)
+        var options = Self.options
+        options.epochs = 2
+        var folds: [String] = []
+        let scores = LearnedCrossFitting.scores(of: set, folds: .camera, options: options) { _, _, fold in folds.append(fold) }
+        #expect(folds == ["S01/c000", "S01/c001", "S01/c002"])
+        #expect(scores.count == 81)
+        #expect(scores.allSatisfy { $0.isFinite && abs($0) <= 1 + 1e-5 })
+        var run = TrainingRun(options: options, batchesPerEpoch: TrainingRun.batchCount(examples: 6, batchSize: options.batchSize))
+        let training = set.filter { $0 != "S01/c000" }
+        while run.epoch < options.epochs { run.runEpoch(on: training) }
+        let similarity = LearnedSimilarity(model: run.trainer.model, hash: "")
+        let tracks = similarity.embedTracks(set.examples.map(\.sequence))
+        let query = similarity.embedQuery(set.examples[0].texts)
+        #expect(abs(Double(zip(query, tracks[4]).reduce(Float(0)) { $0 + $1.0 * $1.1 }) - scores[4]) < 1e-6)
+        #expect(LearnedCrossFitting.Folds.scene.key(of: "S05/c021") == "S05")
+    }
+
     @Test func aModelFileMissingItsReadingsIsRefusedByName() throws {
         let folder = try TemporaryDirectory()
         let path = folder.file("towers-only.safetensors").path

@@ -22,13 +22,13 @@ struct FixedLearnedUnderstanding: QueryUnderstanding {
         let term = LearnedTerm(model: "abc", dimensions: 4)
         var gallery = Gallery3.gallery
         gallery.learned = ["left": Self.unit(1), "right": [0, 0.6, 0.8, 0]]
-        gallery.learnedReadings = ["right": "right turn 0.91"]
+        gallery.learnedReadings = ["right": TrackProbabilities(straight: 0.05, left: 0.04, right: 0.91, stop: 0.1, waits: 0.02)]
         var query = QueryProfile()
         query.learned = Self.unit(1)
         let right = try #require(gallery.tracks.first { $0.id == "right" })
         let straight = try #require(gallery.tracks.first { $0.id == "straight" })
         #expect(abs(term.score(query, right, in: gallery) - 0.6) < 1e-12)
-        #expect(term.reason(query, right, in: gallery) == "learned similarity 0.60; right turn 0.91")
+        #expect(term.reason(query, right, in: gallery) == "learned similarity 0.60; right turn 0.91, stops 0.10, waits at an intersection 0.02")
         #expect(term.score(query, straight, in: gallery) == 0)
         #expect(term.reason(query, straight, in: gallery) == "no learned track embedding")
         #expect(term.score(QueryProfile(), right, in: gallery) == 0)

@@ -12,6 +12,8 @@ public struct LearningExample: Sendable {
     /// `texts` of the descriptions with left and right swapped, row for row.
     public var mirroredTexts: [[Float]]
     public var otherViews: [[Float]]
+    /// The track's frozen image features (`TrackImageFeatures`), nil when its frames were not read.
+    public var image: [Float]?
     /// What the parser reads from the descriptions, the readings' labels.
     public var labels: [TrackReadings.Reading: Int?] = [:]
     /// The rules' path class from the boxes, for comparison.
@@ -25,8 +27,9 @@ public struct LearningSet: Sendable {
 
     public init(examples: [LearningExample]) { self.examples = examples }
 
-    /// The described tracks of `tracks`; `embed` gives MiniLM embeddings of sentences in order.
-    public init(tracks: [Track], embed: ([String]) -> [[Float]]) {
+    /// The described tracks of `tracks`, with the image features of those in `images` (by id);
+    /// `embed` gives MiniLM embeddings of sentences in order.
+    public init(tracks: [Track], images: [String: [Float]] = [:], embed: ([String]) -> [[Float]]) {
         let described = tracks.filter { !$0.nl.isEmpty }
         let analysis = TrackAnalysis(tracks: tracks)
         let sequences = TrackSequence.sequences(of: tracks, analysis: analysis)
@@ -42,6 +45,7 @@ public struct LearningSet: Sendable {
         examples = described.map { t in
             LearningExample(id: t.id, camera: t.cameraKey, sequence: sequences[t.id] ?? TrackSequence(rows: []),
                             texts: take(t.nl.count), mirroredTexts: take(t.nl.count), otherViews: take(t.otherViews.count),
+                            image: images[t.id],
                             labels: TrackReadings.labels(understanding.profile(of: t.nl)),
                             rulesTurn: analysis.trajectories[t.id]?.turn ?? .straight)
         }
@@ -53,4 +57,7 @@ public struct LearningSet: Sendable {
     }
 
     public var cameras: [String] { Array(Set(examples.map(\.camera))).sorted() }
+
+    /// The width of the examples' image features, 0 when none has any.
+    public var imageFeatures: Int { examples.lazy.compactMap(\.image).first?.count ?? 0 }
 }

@@ -8,9 +8,19 @@ import SightlineWeightFiles
 /// The trained two-tower model as the ranking uses it: the track tower turns a track's
 /// `TrackSequence` into a unit vector, the text head turns a query's frozen MiniLM embeddings into
 /// one, and their dot product is the learned similarity. `hash` names the weights, so that an index
-/// built with one model refuses another.
+/// built with one model refuses another. A model trained with frames (`sightline train --frames-root`)
+/// also has the image branch; it reads `TrackImageFeatures` of the tracks that have them, and tracks
+/// without (no frames, or an index, which stores no image features) are embedded from the trajectory alone.
 public struct LearnedSimilarity: Sendable {
-    /// The architecture every learned model of this version has.
+    /// The architecture every learned model of this version has: no image branch by default, one that
+    /// reads `imageFeatures` per track otherwise.
+    public static func configuration(imageFeatures: Int) -> TwoTowers.Configuration {
+        var c = configuration
+        c.imageFeatures = imageFeatures
+        return c
+    }
+
+    /// The architecture of a learned model without image branch.
     public static var configuration: TwoTowers.Configuration {
         var c = TwoTowers.Configuration()
         c.trajectoryFeatures = TrackSequence.featureCount
@@ -39,9 +49,11 @@ public struct LearnedSimilarity: Sendable {
 
     /// Loads a model written by `sightline train` strictly; throws `WeightFileError` naming the file and tensor.
     public init(path: String) throws {
-        var model = TwoTowers(configuration: Self.configuration, seed: 0)
+        let stored = try SafeTensors.load(path: path).mapValues(Tensor.init)
+        let imageFeatures = stored[Self.imageInputName].flatMap { $0.rank == 2 ? $0.shape[1] : nil } ?? 0
+        var model = TwoTowers(configuration: Self.configuration(imageFeatures: imageFeatures), seed: 0)
         var readings = TrackReadings(inFeatures: model.trajectory.outputWidth, seed: 0)
-        var weights = StrictWeights(try SafeTensors.load(path: path).mapValues(Tensor.init), path: path)
+        var weights = StrictWeights(stored, path: path)
         try model.visitParameters("") { name, tensor in tensor = try weights.take(name, shape: tensor.shape) }
         try readings.visitParameters("readings.") { name, tensor in tensor = try weights.take(name, shape: tensor.shape) }
         try weights.finish { _ in false }
@@ -49,6 +61,12 @@ public struct LearnedSimilarity: Sendable {
         self.readings = readings
         hash = Self.digest(try WeightFile.read(path))
     }
+
+    /// The tensor whose shape says a model file has an image branch and how wide its input is.
+    static let imageInputName = "image.head.fc1.weight"
+
+    /// Whether the track tower reads image features, and how many per track (0: none).
+    public var imageFeatures: Int { model.image?.inFeatures ?? 0 }
 
     /// Writes the towers and the readings to one safetensors file, atomically.
     public static func save(model: TwoTowers, readings: TrackReadings, to path: String) throws {
@@ -88,12 +106,19 @@ public struct LearnedSimilarity: Sendable {
         return try LearnedSimilarity(path: path)
     }
 
-    /// Unit track embeddings of `sequences`, in order.
-    public func embedTracks(_ sequences: [TrackSequence]) -> [[Float]] {
+    /// Unit track embeddings of `sequences`, in order; with an image branch, `images[i]` (when given
+    /// and of the branch's width) joins track i.
+    public func embedTracks(_ sequences: [TrackSequence], images: [[Float]?] = []) -> [[Float]] {
         guard !sequences.isEmpty else { return [] }
         let width = TrackSequence.featureCount
         let input = Tensor(shape: [sequences.count, Self.steps, width], data: sequences.flatMap { $0.resampled(steps: Self.steps) })
-        let output = model.embedTracks(input)
+        let imageWidth = imageFeatures
+        let rows = sequences.indices.map { $0 < images.count ? images[$0].flatMap { $0.count == imageWidth && imageWidth > 0 ? $0 : nil } : nil }
+        let hasImage = rows.map { $0 != nil }
+        let imageTensor = hasImage.contains(true)
+            ? Tensor(shape: [rows.count, imageWidth], data: rows.flatMap { $0 ?? [Float](repeating: 0, count: imageWidth) })
+            : nil
+        let output = model.embedTracks(input, images: imageTensor, hasImage: hasImage)
         let d = output.shape[1]
         return (0..<sequences.count).map { Array(output.data[($0 * d)..<($0 * d + d)]) }
     }
@@ -118,31 +143,6 @@ public struct LearnedSimilarity: Sendable {
         }
         let hex = String(h, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
-    }
-}
-
-/// The learned readings of one track, each a calibrated probability.
-public struct TrackProbabilities: Sendable, Equatable, Codable {
-    public var straight: Double, left: Double, right: Double
-    public var stop: Double
-    /// Waits at an intersection.
-    public var waits: Double
-
-    /// The most likely path.
-    public var turn: Motion {
-        if left > straight && left >= right { return .leftTurn }
-        if right > straight && right > left { return .rightTurn }
-        return .straight
-    }
-
-    /// "left turn 0.83, stops 0.10, waits 0.05": the path and its probability, then the others.
-    public var summary: String {
-        let path = switch turn {
-        case .leftTurn: String(format: "left turn %.2f", left)
-        case .rightTurn: String(format: "right turn %.2f", right)
-        default: String(format: "straight %.2f", straight)
-        }
-        return path + String(format: ", stops %.2f, waits at an intersection %.2f", stop, waits)
     }
 }
 

@@ -39,14 +39,16 @@ extension LearnedSimilarity {
         return out
     }
 
-    /// Each track's unit embedding, with camera flows and neighbours from `tracks` themselves.
-    public func trackEmbeddings(of tracks: [Track], analysis: TrackAnalysis? = nil) -> [String: [Double]] {
+    /// Each track's unit embedding, with camera flows and neighbours from `tracks` themselves, and the
+    /// image features in `images` (by track id) where the model has an image branch.
+    public func trackEmbeddings(of tracks: [Track], analysis: TrackAnalysis? = nil, images: [String: [Float]] = [:]) -> [String: [Double]] {
         let sequences = TrackSequence.sequences(of: tracks, analysis: analysis ?? TrackAnalysis(tracks: tracks))
         let ids = tracks.map(\.id).filter { sequences[$0] != nil }
         var out: [String: [Double]] = [:]
         for chunk in stride(from: 0, to: ids.count, by: 256) {
             let part = Array(ids[chunk..<min(chunk + 256, ids.count)])
-            for (id, e) in zip(part, embedTracks(part.compactMap { sequences[$0] })) { out[id] = e.map(Double.init) }
+            let embedded = embedTracks(part.compactMap { sequences[$0] }, images: part.map { images[$0] })
+            for (id, e) in zip(part, embedded) { out[id] = e.map(Double.init) }
         }
         return out
     }

@@ -21,6 +21,9 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Train half the tracks on a random part of at least this share of their length (1: never).
     public var subsequence = 0.75
     public var lossWeights = TwoTowers.LossWeights()
+    /// Width of the tracks' image features; 0 trains without the image branch. A mirrored track
+    /// trains without its image features (they are of the unmirrored frames).
+    public var imageFeatures = 0
 
     public init() {}
 }
@@ -38,7 +41,7 @@ public struct TrainingRun: Sendable {
         self.options = options
         let perEpoch = max(batchesPerEpoch, 1)
         trainer = ContrastiveTrainer(
-            model: TwoTowers(configuration: LearnedSimilarity.configuration, seed: options.seed),
+            model: TwoTowers(configuration: LearnedSimilarity.configuration(imageFeatures: options.imageFeatures), seed: options.seed),
             schedule: WarmupStepDecay(baseRate: options.learningRate, warmupSteps: options.warmupEpochs * perEpoch,
                                       decayEvery: max(options.decayEvery, 1) * perEpoch, gamma: options.gamma),
             lossWeights: options.lossWeights, seed: options.seed)
@@ -73,7 +76,8 @@ public struct TrainingRun: Sendable {
     func batch(_ examples: [LearningExample], generator: inout SplitMix64) -> ContrastiveBatch {
         let steps = LearnedSimilarity.steps, width = TrackSequence.featureCount
         var trajectories: [Float] = [], texts: [Float] = [], others: [Float] = [], hasOther: [Bool] = []
-        let textWidth = LearnedSimilarity.configuration.textFeatures
+        var images: [Float] = [], hasImage: [Bool] = []
+        let textWidth = LearnedSimilarity.configuration.textFeatures, imageWidth = options.imageFeatures
         for example in examples {
             let mirrored = options.mirror && generator.unitInterval() < 0.5
             var start = 0.0, end = 1.0
@@ -97,20 +101,27 @@ public struct TrainingRun: Sendable {
                 others += example.otherViews[Int(generator.next() % UInt64(example.otherViews.count))]
                 hasOther.append(!mirrored)
             }
+            if imageWidth > 0 {
+                let image = example.image.flatMap { !mirrored && $0.count == imageWidth ? $0 : nil }
+                images += image ?? [Float](repeating: 0, count: imageWidth)
+                hasImage.append(image != nil)
+            }
         }
         let n = examples.count
         let anyOther = hasOther.contains(true)
         return ContrastiveBatch(trajectories: Tensor(shape: [n, steps, width], data: trajectories),
                                 texts: Tensor(shape: [n, textWidth], data: texts),
                                 otherViews: anyOther ? Tensor(shape: [n, textWidth], data: others) : nil,
-                                hasOtherView: anyOther ? hasOther : [])
+                                hasOtherView: anyOther ? hasOther : [],
+                                images: hasImage.contains(true) ? Tensor(shape: [n, imageWidth], data: images) : nil,
+                                hasImage: hasImage.contains(true) ? hasImage : [])
     }
 
     /// Mean reciprocal rank of each example's track when its own descriptions are the query and the
     /// examples of `set` the gallery.
     public static func meanReciprocalRank(_ model: TwoTowers, on set: LearningSet) -> Double {
         let learned = LearnedSimilarity(model: model, hash: "")
-        let tracks = learned.embedTracks(set.examples.map(\.sequence))
+        let tracks = learned.embedTracks(set.examples.map(\.sequence), images: set.examples.map(\.image))
         var sum = 0.0
         for (i, example) in set.examples.enumerated() {
             let query = learned.embedQuery(example.texts)

@@ -4,6 +4,7 @@ import SightlineData
 import SightlineEngine
 import SightlineLanguage
 import SightlineLearning
+import SightlinePixels
 import SightlineRanking
 import SightlineTracks
 
@@ -68,13 +69,19 @@ struct RankingOptions: ParsableArguments {
         FeatureLayout(terms: LearnedModelOptions.terms(model: try learnedModel.similarity().hash))
     }
 
-    /// The gallery of `tracks`, with learned track embeddings when `ranker` uses the learned term.
-    func gallery(_ tracks: [Track], appearance: [String: TrackAppearance] = [:], for ranker: Ranker) -> Gallery {
+    /// The gallery of `tracks`, with learned track embeddings when `ranker` uses the learned term; when
+    /// the model has an image branch and `frames` are given, the tracks' image features join them.
+    func gallery(_ tracks: [Track], appearance: [String: TrackAppearance] = [:], for ranker: Ranker,
+                 frames: TrackImages? = nil, engine: EngineOptions? = nil) throws -> Gallery {
         var gallery = Gallery(tracks: tracks, appearance: appearance)
         if let understanding = ranker.understanding as? LearnedUnderstanding {
             let similarity = understanding.similarity
-            gallery.learned = similarity.trackEmbeddings(of: tracks, analysis: gallery.analysis)
-            gallery.learnedReadings = similarity.readings(of: tracks, analysis: gallery.analysis).mapValues(\.summary)
+            var images: [String: [Float]] = [:]
+            if similarity.imageFeatures > 0, let frames, let engine {
+                images = try ImageTowerInput.features(of: tracks, images: frames, engine: engine)
+            }
+            gallery.learned = similarity.trackEmbeddings(of: tracks, analysis: gallery.analysis, images: images)
+            gallery.learnedReadings = similarity.readings(of: tracks, analysis: gallery.analysis)
         }
         return gallery
     }
@@ -119,5 +126,9 @@ extension LearnedSimilarity: TrackEmbedder {
 
     public func embeddings(of tracks: [Track], analysis: TrackAnalysis) -> [String: [Double]] {
         trackEmbeddings(of: tracks, analysis: analysis)
+    }
+
+    public func probabilities(of tracks: [Track], analysis: TrackAnalysis) -> [String: TrackProbabilities] {
+        readings(of: tracks, analysis: analysis)
     }
 }
