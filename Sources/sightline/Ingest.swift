@@ -198,7 +198,9 @@ struct Ingest: AsyncParsableCommand {
         var ids: [String]
     }
 
-    /// Tracks the camera's detections and adds the tracks, unless the index holds them already.
+    /// Tracks the camera's detections and adds the tracks, unless the index holds them already. The
+    /// tracks are written as the camera's track file and added as read back from it, as `index add
+    /// --tracks` adds `detect-tracks`' file: in the same order, so with the same features to the last bit.
     func addTracks(of camera: Camera, root: URL, adding: IndexAdding) async throws {
         guard let byFrame = try DetectionLog.load(from: camera.folder)?.detections else {
             throw ValidationError("\(camera.folder.path): no detections")
@@ -211,9 +213,14 @@ struct Ingest: AsyncParsableCommand {
             printError("ingest: \(camera.layout.camera): its \(tracks.count) tracks are in the index already")
             return
         }
-        if !tracks.isEmpty { try TrackFile.write(tracks, to: camera.folder.appendingPathComponent("tracks.json")) }
+        var written: [Track] = []
+        if !tracks.isEmpty {
+            let file = camera.folder.appendingPathComponent("tracks.json")
+            try TrackFile.write(tracks, to: file)
+            written = try TrackFile.load(from: file)
+        }
         printError("ingest: \(camera.layout.camera): \(tracks.count) tracks over \(camera.frameCount) frames (\(byFrame.values.map(\.count).reduce(0, +)) detections)")
-        try await adding.add(tracks, framesRoot: root.path, replacing: previous?.ids ?? [])
+        try await adding.add(written, framesRoot: root.path, replacing: previous?.ids ?? [])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(record), to: recordFile)
