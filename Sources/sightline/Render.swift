@@ -79,12 +79,12 @@ struct Render: AsyncParsableCommand {
                 guard var overview = try images.background(camera: camera, frames: numbered.flatMap(\.element.frames)) else { continue }
                 for (n, track) in numbered {
                     let colour = Self.palette[n % Self.palette.count]
-                    let dot = max(2, overview.width / 320)
+                    let dot = max(3, overview.width / 160)
                     for box in track.boxes {
                         overview.fill(PixelRect(x: Int(clamping: box.x + box.w / 2) - dot / 2, y: Int(clamping: box.y + box.h) - dot / 2, width: dot, height: dot), colour: colour)
                     }
                     if let start = track.boxes.first {
-                        overview.draw(text: "\(n + 1)", x: Int(clamping: start.x + start.w / 2), y: Int(clamping: start.y + start.h) + dot, scale: max(1, overview.width / 320), colour: colour)
+                        overview.draw(text: "\(n + 1)", x: Int(clamping: start.x + start.w / 2), y: Int(clamping: start.y + start.h) + dot, scale: max(2, overview.width / 240), colour: colour)
                     }
                 }
                 overviews.append(ContactSheet.Tile(image: overview, lines: [("\(camera): \(numbered.count) tracks", (255, 255, 255))]))
@@ -93,7 +93,7 @@ struct Render: AsyncParsableCommand {
                     let look = appearance[track.id]
                     let span = "\(track.frames.first?.frame ?? 0)-\(track.frames.last?.frame ?? 0)"
                     maps.append(ContactSheet.Tile(image: try images.motionMap(of: track, background: background), lines: [
-                        ("#\(n + 1) frames \(span)", Self.palette[n % Self.palette.count]),
+                        ("T\(n + 1) frames \(span)", Self.palette[n % Self.palette.count]),
                         ("\(look?.colours.mostLikely?.rawValue ?? "-") \(look?.types.mostLikely?.rawValue ?? "-")", (255, 255, 255)),
                     ]))
                     printError("\(camera): track \(n + 1)/\(list.count) \(track.id) frames \(span) \(look?.colours.mostLikely?.rawValue ?? "-") \(look?.types.mostLikely?.rawValue ?? "-")")
