@@ -5,6 +5,13 @@ import SightlineData
 /// (a folder of JPEGs, a camera's video). Errors name the file they came from.
 public protocol FrameSource: Sendable {
     func frame(_ frame: FrameRef) throws -> RGBImage
+    /// Where the frames come from (a root folder's path), so that what is cached per camera
+    /// (backgrounds) keeps two sources with the same camera names apart; empty where unknown.
+    var identity: String { get }
+}
+
+extension FrameSource {
+    public var identity: String { "" }
 }
 
 /// An error that says a frame is not there at all (no file, or past the end of its video), as
@@ -29,6 +36,8 @@ public struct FrameFolder: FrameSource {
 
     /// The file holding `frame`.
     public func path(of frame: FrameRef) -> String { root.appendingPathComponent(frame.path).path }
+
+    public var identity: String { root.standardizedFileURL.path }
 
     public func frame(_ frame: FrameRef) throws -> RGBImage { try ImageDecoder.decode(path: path(of: frame)) }
 }

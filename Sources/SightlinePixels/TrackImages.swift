@@ -47,11 +47,20 @@ public struct TrackImages: Sendable {
         }
     }
 
+    /// The cache file name of a camera's background: the camera, the method and a hash of where
+    /// the frames come from, so that one camera name under two frames roots gets two backgrounds.
+    func backgroundCacheName(camera: String) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in frames.identity.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        let source = frames.identity.isEmpty ? "" : "-" + String(hash, radix: 16)
+        return "background-\(camera.replacingOccurrences(of: "/", with: "-"))-\(backgroundMethod.rawValue)\(source).png"
+    }
+
     /// The background of the camera seen by `frames` (any frames of that camera), from the cache when present.
     /// With `missing`, a frame file that is missing or unreadable is passed to it and left out
     /// (the background combines the others, and is not cached) instead of failing.
     public func background(camera: String, frames: [FrameRef], missing: ((String) -> Void)? = nil) throws -> RGBImage? {
-        let cacheFile = cacheDirectory?.appendingPathComponent("background-\(camera.replacingOccurrences(of: "/", with: "-"))-\(backgroundMethod.rawValue).png")
+        let cacheFile = cacheDirectory?.appendingPathComponent(backgroundCacheName(camera: camera))
         if let cacheFile, FileManager.default.fileExists(atPath: cacheFile.path) {
             return try ImageDecoder.decode(path: cacheFile.path)
         }

@@ -200,3 +200,14 @@ public struct ByteTracker: Sendable {
         }
     }
 }
+
+extension ByteTracker {
+    /// The tracks of one camera's detections, keyed by frame number: every frame from the first
+    /// to the last is fed in order (a frame without an entry has no detection).
+    public static func tracks(of byFrame: [Int: [Detection]], configuration: Configuration) -> [FrameTrack] {
+        guard let first = byFrame.keys.min(), let last = byFrame.keys.max() else { return [] }
+        var tracker = ByteTracker(configuration: configuration)
+        for frame in first...last { tracker.update(frame: frame, detections: byFrame[frame] ?? []) }
+        return tracker.tracks()
+    }
+}

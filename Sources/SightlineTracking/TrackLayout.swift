@@ -7,7 +7,7 @@ import SightlineData
 public struct TrackLayout: Sendable, Hashable {
     /// Scene and camera, e.g. `S01/c003`, or a folder path ending in them.
     public let camera: String
-    let sceneName: String, cameraName: String
+    public let sceneName: String, cameraName: String
 
     /// Nil unless `camera` ends in a scene folder (`S..`) and a camera folder (`c...`).
     public init?(camera: String) {

@@ -15,6 +15,8 @@ public struct CityFlowFrames: FrameSource {
         self.videos = videos
     }
 
+    public var identity: String { root.standardizedFileURL.path }
+
     public func frame(_ frame: FrameRef) throws -> RGBImage {
         let image = root.appendingPathComponent(frame.path).path
         if FileManager.default.fileExists(atPath: image) { return try ImageDecoder.decode(path: image) }

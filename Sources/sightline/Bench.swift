@@ -5,7 +5,7 @@ import SightlineEngine
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks.",
-        subcommands: [Engine.self, SearchLatency.self, Pixels.self, VideoDecoding.self, Learning.self, Appearance.self, Detector.self])
+        subcommands: [Engine.self, SearchLatency.self, Pixels.self, VideoDecoding.self, Learning.self, Appearance.self, Detector.self, Footage.self])
 
     struct Engine: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -33,8 +33,7 @@ struct DetectTracks: AsyncParsableCommand {
     @Option(help: "With --video or --frames: also write the detections as MOTChallenge det.txt.")
     var detectionsOut: String?
 
-    @Option(help: "With --video or --frames: the detector's score threshold (low boxes feed ByteTrack's second pass).")
-    var score: Float = 0.1
+    @OptionGroup var detector: DetectorOptions
 
     @Option(help: "Detector threads (default: every active core).")
     var threads: Int?
@@ -48,34 +47,16 @@ struct DetectTracks: AsyncParsableCommand {
     @Option(help: "Also write the tracks in MOTChallenge result format, for MOT scorers.")
     var motOut: String?
 
-    @Option(help: "Seed of the track ids.")
-    var seed: UInt64 = 0
-
-    @Option(help: "ByteTrack's track_thresh: boxes above it are matched first; new tracks need 0.1 more.")
-    var trackThresh: Float = 0.5
-
-    @Option(help: "ByteTrack's match_thresh: the first pass matches only below this cost (1 - IoU x score).")
-    var matchThresh = 0.8
-
-    @Option(help: "ByteTrack's track_buffer: frames a lost track waits to be matched again.")
-    var trackBuffer = 30
-
-    @Option(help: "Drop tracks matched to fewer boxes than this.")
-    var minLength = 3
+    @OptionGroup var tracker: TrackerOptions
 
     func validate() throws {
         guard [detections, video, frames].compactMap({ $0 }).count == 1 else {
             throw ValidationError("give exactly one of --detections, --video and --frames")
         }
         guard detectionsOut == nil || detections == nil else { throw ValidationError("--detections-out needs --video or --frames") }
-        guard (0..<1).contains(score) else { throw ValidationError("--score must be in [0, 1)") }
         guard TrackLayout(camera: camera) != nil else {
             throw ValidationError("--camera \(camera): expected a scene and a camera such as S01/c003")
         }
-        guard (0..<1).contains(trackThresh) else { throw ValidationError("--track-thresh must be in [0, 1)") }
-        guard matchThresh > 0, matchThresh <= 1 else { throw ValidationError("--match-thresh must be in (0, 1]") }
-        guard trackBuffer >= 0 else { throw ValidationError("--track-buffer must not be negative") }
-        guard minLength >= 1 else { throw ValidationError("--min-length must be at least 1") }
     }
 
     /// Where the detections come from: a det.txt file, or the detector over a video or a frame folder.
@@ -124,51 +105,25 @@ struct DetectTracks: AsyncParsableCommand {
         return numbered
     }
 
-    /// Runs the detector over the frames in order, with progress (frames/s, time left) on stderr.
+    /// The detector over the frames in order, with progress on stderr.
     private func detect(frames numbers: [Int], input: String, frame: (Int) throws -> RGBImage) throws -> [Int: [Detection]] {
-        let detector = try VehicleDetector()
-        let config = ThreadConfig(threads: threads)
-        var out: [Int: [Detection]] = [:]
-        let start = Date()
-        var lastReport = start
-        for (i, n) in numbers.enumerated() {
-            out[n] = detector.detect(try frame(n), options: VehicleDetector.Options(scoreThreshold: score), threads: config)
-            let now = Date()
-            if now.timeIntervalSince(lastReport) >= 2 || i == numbers.count - 1 {
-                lastReport = now
-                let rate = Double(i + 1) / max(now.timeIntervalSince(start), 1e-9)
-                printError(String(format: "%@: frame %d/%d, %.1f frames/s, about %.0f s left",
-                                  input, i + 1, numbers.count, rate, Double(numbers.count - i - 1) / rate))
-            }
-        }
-        return out
+        try FrameDetection(detector: try VehicleDetector(), options: detector.options, threads: ThreadConfig(threads: threads))
+            .detections(numbers, label: input, frame: frame)
     }
 
     func run() async throws {
         try Outputs.check(files: ["--out": out, "--mot-out": motOut, "--detections-out": detectionsOut])
         guard let layout = TrackLayout(camera: camera) else { throw ValidationError("--camera \(camera): expected a scene and a camera") }
         let (byFrame, input) = try detectionsByFrame()
-        var tracker = ByteTracker(configuration: trackerConfiguration)
         guard let first = byFrame.keys.min(), let last = byFrame.keys.max() else { throw DataError.empty(file: input) }
-        for frame in first...last { tracker.update(frame: frame, detections: byFrame[frame] ?? []) }
-        let found = tracker.tracks()
+        let found = ByteTracker.tracks(of: byFrame, configuration: tracker.configuration)
         guard !found.isEmpty else {
-            throw ValidationError("\(input): no track lasted \(minLength) frames; no file written")
+            throw ValidationError("\(input): no track lasted \(tracker.minLength) frames; no file written")
         }
-        let tracks = layout.tracks(found, seed: seed)
+        let tracks = layout.tracks(found, seed: tracker.seed)
         try TrackFile.write(tracks, to: URL(fileURLWithPath: out))
         if let motOut { try AtomicFile.write(Data(MOTResults.text(found).utf8), to: URL(fileURLWithPath: motOut)) }
         if let detectionsOut { try AtomicFile.write(Data(MOTDetections.text(byFrame).utf8), to: URL(fileURLWithPath: detectionsOut)) }
         printError("\(tracks.count) tracks over frames \(first)-\(last) (\(byFrame.values.map(\.count).reduce(0, +)) detections); wrote \(out)")
-    }
-
-    var trackerConfiguration: ByteTracker.Configuration {
-        var c = ByteTracker.Configuration()
-        c.trackThreshold = trackThresh
-        c.birthThreshold = trackThresh + 0.1
-        c.matchThreshold = matchThresh
-        c.trackBuffer = trackBuffer
-        c.minimumLength = minLength
-        return c
     }
 }

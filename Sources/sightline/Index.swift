@@ -39,18 +39,8 @@ struct Index: AsyncParsableCommand {
 
         func run() async throws {
             let list = try TrackFile.load(from: URL(fileURLWithPath: tracks))
-            let appearance = try pixels.appearance(of: list, strict: missingFrames.strict)
-            let options = AddOptions(
-                appearance: appearance, appearanceModel: pixels.framesRoot == nil ? nil : pixels.modelDescription,
-                framesRoot: pixels.framesRoot.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, batchSize: batchSize,
-                progress: { done, total in printError("index: \(done)/\(total) tracks written") })
-            let clock = ContinuousClock()
-            let (report, elapsed, location) = try await withIndex(index.db, layout: try learned.layout(), access: .create) { index in
-                let start = clock.now
-                let report = try await index.add(list, options: options)
-                return (report, clock.now - start, index.location)
-            }
-            printError("index: \(report.added) added, \(report.updated) updated, \(report.recomputed) features recomputed over \(report.cameras) cameras in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds]))); \(location)")
+            try await IndexAdding(db: index.db, layout: try learned.layout(), pixels: pixels.settings, batchSize: batchSize,
+                                  strict: missingFrames.strict).add(list, framesRoot: pixels.framesRoot)
         }
     }
 

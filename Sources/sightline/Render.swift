@@ -6,8 +6,8 @@ import SightlinePixels
 
 struct Render: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Draw images from CityFlow frames: a camera's background, a track's motion map, a contact sheet of every vehicle.",
-        subcommands: [MotionMapCommand.self, BackgroundCommand.self, ContactSheetCommand.self]
+        abstract: "Draw images from CityFlow frames: a camera's background, a track's motion map, a contact sheet of every vehicle or of every track.",
+        subcommands: [MotionMapCommand.self, BackgroundCommand.self, ContactSheetCommand.self, TracksCommand.self]
     )
 
     struct MotionMapCommand: AsyncParsableCommand {
@@ -45,6 +45,61 @@ struct Render: AsyncParsableCommand {
             try Outputs.check(files: ["--out": out])
             let (t, all) = try track.load()
             try pixels.requireImages().cameraBackground(of: t, in: all).writePNG(to: out)
+            printError("wrote \(out)")
+        }
+    }
+
+    struct TracksCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tracks",
+            abstract: "Every track of a track file drawn as a grid: first each camera's background with every track's path, numbered, then each track's motion map, labelled with its number, frames, colour and type.",
+            discussion: "For looking at what a tracker found: how many vehicles, which tracks are one vehicle split in two, which follow two. `sightline ingest` keeps each camera's tracks as <state>/<camera>/tracks.json, with --frames-root <state>."
+        )
+
+        @Option(help: "CityFlow-NL track file.") var tracks: String
+        @Option(help: "Output PNG.") var out: String
+        @Option(help: "Thumbnails per row.") var columns = 4
+        @Option(help: "Side of a thumbnail, in pixels.") var cell = 320
+        @OptionGroup var pixels: PixelOptions
+        @OptionGroup var missingFrames: MissingFrameOptions
+
+        static let palette: [(UInt8, UInt8, UInt8)] = [(255, 80, 80), (80, 220, 80), (90, 150, 255), (255, 210, 60), (230, 90, 230),
+                                                       (60, 220, 220), (255, 150, 40), (180, 255, 120), (200, 160, 255), (255, 255, 255)]
+
+        func run() async throws {
+            try Outputs.check(files: ["--out": out])
+            let list = try TrackFile.load(from: URL(fileURLWithPath: tracks))
+            let images = try pixels.requireImages()
+            let appearance = try pixels.appearance(of: list, strict: missingFrames.strict)
+            var overviews: [ContactSheet.Tile] = [], maps: [ContactSheet.Tile] = []
+            let cameras = Dictionary(grouping: list.enumerated(), by: \.element.cameraKey)
+            for camera in cameras.keys.sorted() {
+                let numbered = cameras[camera] ?? []
+                guard let first = numbered.first?.element else { continue }
+                guard var overview = try images.background(camera: camera, frames: numbered.flatMap(\.element.frames)) else { continue }
+                for (n, track) in numbered {
+                    let colour = Self.palette[n % Self.palette.count]
+                    let dot = max(3, overview.width / 160)
+                    for box in track.boxes {
+                        overview.fill(PixelRect(x: Int(clamping: box.x + box.w / 2) - dot / 2, y: Int(clamping: box.y + box.h) - dot / 2, width: dot, height: dot), colour: colour)
+                    }
+                    if let start = track.boxes.first {
+                        overview.draw(text: "\(n + 1)", x: Int(clamping: start.x + start.w / 2), y: Int(clamping: start.y + start.h) + dot, scale: max(2, overview.width / 240), colour: colour)
+                    }
+                }
+                overviews.append(ContactSheet.Tile(image: overview, lines: [("\(camera): \(numbered.count) tracks", (255, 255, 255))]))
+                let background = try images.cameraBackground(of: first, in: list)
+                for (n, track) in numbered {
+                    let look = appearance[track.id]
+                    let span = "\(track.frames.first?.frame ?? 0)-\(track.frames.last?.frame ?? 0)"
+                    maps.append(ContactSheet.Tile(image: try images.motionMap(of: track, background: background), lines: [
+                        ("T\(n + 1) frames \(span)", Self.palette[n % Self.palette.count]),
+                        ("\(look?.colours.mostLikely?.rawValue ?? "-") \(look?.types.mostLikely?.rawValue ?? "-")", (255, 255, 255)),
+                    ]))
+                    printError("\(camera): track \(n + 1)/\(list.count) \(track.id) frames \(span) \(look?.colours.mostLikely?.rawValue ?? "-") \(look?.types.mostLikely?.rawValue ?? "-")")
+                }
+            }
+            try ContactSheet(columns: columns, cell: cell).render(overviews + maps).writePNG(to: out)
             printError("wrote \(out)")
         }
     }

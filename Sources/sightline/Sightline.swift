@@ -7,7 +7,7 @@ struct Sightline: AsyncParsableCommand {
         abstract: "Natural-language vehicle search for traffic cameras.",
         subcommands: [
             Rank.self, Evaluate.self, FitWeights.self, Train.self, Index.self, Search.self, Serve.self,
-            Models.self, EmbedText.self, EmbedImage.self, ClassifyImage.self, DetectImage.self, Bench.self, Trajectories.self, DetectTracks.self, Parse.self, DescribeImage.self, DescribeTrack.self, Render.self,
+            Models.self, EmbedText.self, EmbedImage.self, ClassifyImage.self, DetectImage.self, Bench.self, Trajectories.self, DetectTracks.self, Ingest.self, Parse.self, DescribeImage.self, DescribeTrack.self, Render.self,
             TrainTypeHead.self,
         ]
     )

@@ -190,12 +190,9 @@ struct Train: AsyncParsableCommand {
     }
 
     static func progress(epoch: Int, of total: Int, loss: Float, mrr: Double?, left: Double) {
-        let width = 24
-        let filled = width * epoch / max(total, 1)
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let figure = mrr.map { String(format: "val MRR %.4f", $0) } ?? "no val"
-        let line = "\repoch \(epoch)/\(total) [\(bar)] " + String(format: "loss %.4f  ", loss) + figure
-            + String(format: "  %d:%02d left ", Int(left) / 60, Int(left) % 60)
+        let line = "\repoch \(epoch)/\(total) [\(ProgressReport.bar(done: epoch, total: total))] " + String(format: "loss %.4f  ", loss) + figure
+            + "  \(ProgressReport.clock(left)) left "
         FileHandle.standardError.write(Data(line.utf8))
     }
 

@@ -12,6 +12,41 @@ struct PixelOptions: ParsableArguments {
         """)
     var framesRoot: String?
 
+    @OptionGroup var settings: PixelSettings
+
+    var cache: String { settings.cache }
+    var samples: Int { settings.samples }
+    var describer: DescriberOptions { settings.describer }
+    var modelDescription: String { settings.modelDescription }
+
+    func validate() throws {
+        if let framesRoot {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: framesRoot, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--frames-root \(framesRoot): no such folder")
+            }
+        }
+    }
+
+    /// The frame reader, or nil without --frames-root.
+    var images: TrackImages? { framesRoot.map(settings.images(root:)) }
+
+    /// The frame reader for commands that cannot work without frames.
+    func requireImages() throws -> TrackImages {
+        guard let images else { throw ValidationError("this command needs --frames-root") }
+        return images
+    }
+
+    /// Colour, type and embedding of every track as `PixelSettings.appearance` gives them; empty without --frames-root.
+    func appearance(of tracks: [Track], strict: Bool) throws -> [String: TrackAppearance] {
+        guard let framesRoot else { return [:] }
+        return try settings.appearance(of: tracks, root: framesRoot, strict: strict)
+    }
+}
+
+/// How frames become colour, type and embedding: the sampling, the background cache and the describer,
+/// whatever folder the frames are under (`--frames-root`, or the frames `ingest` keeps).
+struct PixelSettings: ParsableArguments {
     @Option(help: "Folder caching per-camera backgrounds (created when missing).")
     var cache: String = ".sightline-cache"
 
@@ -30,27 +65,13 @@ struct PixelOptions: ParsableArguments {
         guard samples > 0 else { throw ValidationError("--samples must be positive") }
         guard backgroundFrames > 0 else { throw ValidationError("--background-frames must be positive") }
         guard Background.Method(rawValue: backgroundMethod) != nil else { throw ValidationError("--background-method must be mean or median") }
-        if let framesRoot {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: framesRoot, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("--frames-root \(framesRoot): no such folder")
-            }
-        }
     }
 
-    /// The frame reader, or nil without --frames-root.
-    var images: TrackImages? {
-        framesRoot.map { root in
-            TrackImages(frames: Videos.frames(root: root), cacheDirectory: URL(fileURLWithPath: cache),
-                        samplesPerTrack: samples, backgroundFrames: backgroundFrames,
-                        backgroundMethod: Background.Method(rawValue: backgroundMethod) ?? .mean)
-        }
-    }
-
-    /// The frame reader for commands that cannot work without frames.
-    func requireImages() throws -> TrackImages {
-        guard let images else { throw ValidationError("this command needs --frames-root") }
-        return images
+    /// The frame reader of the frames under `root`.
+    func images(root: String) -> TrackImages {
+        TrackImages(frames: Videos.frames(root: root), cacheDirectory: URL(fileURLWithPath: cache),
+                    samplesPerTrack: samples, backgroundFrames: backgroundFrames,
+                    backgroundMethod: Background.Method(rawValue: backgroundMethod) ?? .mean)
     }
 
     /// Names the pixel model and settings, so an index refuses colours from other ones.
@@ -59,13 +80,12 @@ struct PixelOptions: ParsableArguments {
             + (describer.colourOnly ? "no type model" : "types \(describer.typeSettings)")
     }
 
-    /// Colour, type and embedding of every track (colour only with --colour-only), with progress
-    /// on stderr; empty without --frames-root. A track with a missing frame goes without pixels,
+    /// Colour, type and embedding of every track (colour only with --colour-only) from the frames
+    /// under `root`, with progress on stderr. A track with a missing frame goes without pixels,
     /// with a warning naming both (the first few) and a count at the end; with `strict` (--strict) it stops the command.
-    func appearance(of tracks: [Track], strict: Bool) throws -> [String: TrackAppearance] {
-        guard let images else { return [:] }
+    func appearance(of tracks: [Track], root: String, strict: Bool) throws -> [String: TrackAppearance] {
         let step = max(1, tracks.count / 10)
-        let report = try AppearanceExtractor(images: images, encoder: describer.encoder(), strict: strict).appearance(of: tracks) { done, total in
+        let report = try AppearanceExtractor(images: images(root: root), encoder: describer.encoder(), strict: strict).appearance(of: tracks) { done, total in
             if done % step == 0 || done == total { printError("pixels: \(done)/\(total) tracks") }
         }
         let shown = 20
