@@ -228,9 +228,8 @@ import Testing
         #expect(result.negatives.count == 0)
     }
 
-    /// InfoNCE and the triplet loss through both towers (the circle loss's detached weights are not a
-    /// gradient of its value; `ParityTests` checks it through the towers against PyTorch's autograd).
-    @Test func twoTowersLossAndGradients() {
+    /// Towers small enough for finite differences.
+    static func tinyTowers(imageFeatures: Int = 0) -> TwoTowers.Configuration {
         var configuration = TwoTowers.Configuration()
         configuration.trajectoryFeatures = 3
         configuration.channels = 4
@@ -238,7 +237,14 @@ import Testing
         configuration.textFeatures = 6
         configuration.hidden = 7
         configuration.embedding = 5
-        let model = TwoTowers(configuration: configuration, seed: 38)
+        configuration.imageFeatures = imageFeatures
+        return configuration
+    }
+
+    /// InfoNCE and the triplet loss through both towers (the circle loss's detached weights are not a
+    /// gradient of its value; `ParityTests` checks it through the towers against PyTorch's autograd).
+    @Test func twoTowersLossAndGradients() {
+        let model = TwoTowers(configuration: Self.tinyTowers(), seed: 38)
         let batch = ContrastiveBatch(trajectories: random([5, 6, 3], seed: 39), texts: random([5, 6], seed: 40),
                                      otherViews: random([5, 6], seed: 41), hasOtherView: [true, false, true, false, false])
         let weights = TwoTowers.LossWeights(circle: 0)
@@ -263,15 +269,7 @@ import Testing
 
     /// InfoNCE through both towers and the image branch: a batch where some tracks have image features.
     @Test func twoTowersWithImagesLossAndGradients() {
-        var configuration = TwoTowers.Configuration()
-        configuration.trajectoryFeatures = 3
-        configuration.channels = 4
-        configuration.kernel = 3
-        configuration.textFeatures = 6
-        configuration.hidden = 7
-        configuration.embedding = 5
-        configuration.imageFeatures = 8
-        let model = TwoTowers(configuration: configuration, seed: 60)
+        let model = TwoTowers(configuration: Self.tinyTowers(imageFeatures: 8), seed: 60)
         let batch = ContrastiveBatch(trajectories: random([5, 6, 3], seed: 61), texts: random([5, 6], seed: 62),
                                      images: random([5, 8], seed: 63), hasImage: [true, true, false, true, false])
         // InfoNCE alone: without other views the triplet's in-batch hardest negative can switch under a step.
