@@ -16,12 +16,13 @@ struct DescribeTrack: AsyncParsableCommand {
     func run() async throws {
         let (t, all) = try track.load()
         let images = try pixels.requireImages()
+        let camera = all.filter { $0.cameraKey == t.cameraKey }
         let background = try images.background(camera: t.cameraKey, frames: cameraFrames(of: t, in: all))
         let look = try images.appearance(of: t, background: background, encoder: pixels.describer.encoder(),
-                                         geometry: BoxGeometry.of(all.filter { $0.cameraKey == t.cameraKey })[t.id],
-                                         occupancy: FrameOccupancy(all.filter { $0.cameraKey == t.cameraKey }))
+                                         geometry: BoxGeometry.of(camera)[t.id],
+                                         occupancy: FrameOccupancy(camera))
         let description = VehicleDescription(colours: look.colours, types: look.types)
-        let trajectory = TrackAnalysis(tracks: all.filter { $0.cameraKey == t.cameraKey }).trajectories[t.id]
+        let trajectory = TrackAnalysis(tracks: camera).trajectories[t.id]
         if json {
             let distributions = description.distributions
             try printJSON(Output(track: t.id, camera: t.cameraKey, colour: distributions.colour, type: distributions.type,
