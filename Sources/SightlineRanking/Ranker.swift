@@ -15,6 +15,14 @@ public struct Contribution: Sendable, Equatable, Codable {
         self.score = score
         self.reason = reason
     }
+
+    /// `parts` in the order a reader wants them: largest value first, so what made a track rank
+    /// where it does leads and the terms that added nothing (a query without stop words scores
+    /// its stop term 0) come last; equal values keep their order.
+    public static func byImpact(_ parts: [Contribution]) -> [Contribution] {
+        parts.enumerated().sorted { a, b in a.element.value != b.element.value ? a.element.value > b.element.value : a.offset < b.offset }
+            .map(\.element)
+    }
 }
 
 /// A track's place in a ranking with the evidence behind it.

@@ -63,7 +63,7 @@ struct Search: AsyncParsableCommand {
             let width = hits.flatMap(\.contributions).map(\.term.count).max() ?? 0
             for (rank, hit) in hits.enumerated() {
                 print(String(format: "%2d  %@  %@  %.4f", rank + 1, hit.track, hit.camera, hit.total))
-                for c in hit.contributions {
+                for c in Contribution.byImpact(hit.contributions) {
                     print(String(format: "      %@ %+.4f = %.2f x %.4f  %@", c.term.padding(toLength: width, withPad: " ", startingAt: 0),
                                  c.value, c.weight, c.score, c.reason))
                 }

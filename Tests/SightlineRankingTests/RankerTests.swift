@@ -48,6 +48,18 @@ struct RankerTests {
         #expect(ranked.first?.contributions.first { $0.term == "motion" }?.reason.contains("left-turn") == true)
     }
 
+    @Test func explanationsLeadWithWhatMatched() {
+        let parts = [("stop", 0.0), ("motion", 0.5), ("size", 0.0), ("colour", 0.9), ("type", -0.1)].map {
+            Contribution(term: $0.0, weight: 1, score: $0.1, reason: $0.0)
+        }
+        #expect(Contribution.byImpact(parts).map(\.term) == ["colour", "motion", "stop", "size", "type"])
+        let ranked = ranker.rank(QueryRecord(id: "q", nl: ["A car turns left."]), in: Gallery3.gallery, explain: true)
+        let left = try? #require(ranked.first { $0.track == "left" })
+        let ordered = Contribution.byImpact(left?.contributions ?? [])
+        #expect(ordered.first?.term == "motion")
+        #expect(zip(ordered, ordered.dropFirst()).allSatisfy { $0.value >= $1.value })
+    }
+
     @Test func zeroWeightRemovesATerm() {
         let onlyLocation = Ranker(weights: RankingWeights.standard.keeping(["location"]))
         let ranked = onlyLocation.rank(QueryRecord(id: "q", nl: ["A car turns left."]), in: Gallery3.gallery, explain: true)

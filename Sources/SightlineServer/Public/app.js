@@ -251,7 +251,8 @@ async function showDetail(hit) {
       el("dt", { text: "Longest stop" }), el("dd", { text: `${t.longestStillFrames} frames` }),
       el("dt", { text: "Mean speed" }), el("dd", { text: `${t.meanSpeed.toFixed(3)} box heights / frame` }),
       el("dt", { text: "Score" }), el("dd", { text: `${hit.total.toFixed(3)} (rank ${hit.rank})` }));
-    const reasons = el("ul", { class: "reasons" }, ...hit.contributions.map((c) =>
+    const byImpact = hit.contributions.map((c, i) => [c, i]).sort((a, b) => b[0].value - a[0].value || a[1] - b[1]).map((p) => p[0]);
+    const reasons = el("ul", { class: "reasons" }, ...byImpact.map((c) =>
       el("li", {}, el("strong", { text: `${c.term} ${c.value.toFixed(2)}` }), ` — ${c.reason}`)));
     const parts = [facts, el("h3", { text: "Why it ranks here" }), reasons];
     if (d.descriptions.length) parts.push(el("h3", { text: "Descriptions" }), el("ul", {}, ...d.descriptions.map((s) => el("li", { text: s }))));
