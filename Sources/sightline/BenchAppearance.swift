@@ -22,7 +22,7 @@ extension Bench {
         var vehicleLabels: String = "labels/cityflow-sample-vehicles.csv"
 
         @Option(help: "Folder caching per-camera backgrounds.")
-        var cache: String = ".sightline-cache"
+        var cache: String = CacheFolder.standard
 
         @Option(help: "Passes over the 40 crops per speed measurement.")
         var passes = 3

@@ -21,7 +21,7 @@ struct TrainTypeHead: AsyncParsableCommand {
 
     @Option(help: "Folder of class subfolders of crops.") var data: String
     @Option(help: "Output safetensors file of the head (weight [6 × d], bias [6]).") var out: String?
-    @Option(help: "Cache of the crops' features (TSV: relative path, then the features), read and extended.") var features: String = ".sightline-cache/vehicle-types-features-lite2.tsv"
+    @Option(help: "Cache of the crops' features (TSV: relative path, then the features), read and extended.") var features: String = CacheFolder.standard + "/vehicle-types-features-lite2.tsv"
     @Option(help: "Seed of the split and of training.") var seed: UInt64 = 17
     @Option(help: "Training epochs.") var epochs = 60
     @Option(help: "AdamW learning rate.") var learningRate: Float = 3e-4

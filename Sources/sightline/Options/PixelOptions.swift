@@ -48,7 +48,7 @@ struct PixelOptions: ParsableArguments {
 /// whatever folder the frames are under (`--frames-root`, or the frames `ingest` keeps).
 struct PixelSettings: ParsableArguments {
     @Option(help: "Folder caching per-camera backgrounds (created when missing).")
-    var cache: String = ".sightline-cache"
+    var cache: String = CacheFolder.standard
 
     @Option(help: "Frames sampled per track for crops and colour.")
     var samples = 8
