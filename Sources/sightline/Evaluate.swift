@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SightlineData
+import SightlineLearning
 import SightlineRanking
 
 struct Evaluate: AsyncParsableCommand {
@@ -28,6 +29,16 @@ struct Evaluate: AsyncParsableCommand {
     @Option(help: "Seed of --random.")
     var seed: UInt64 = 1
 
+    @Flag(help: """
+    With --tracks: the ceiling of a perfect trajectory reader instead: each track ranked by how many of the query's \
+    readings (path, stop, waits at an intersection) its own descriptions share, ties in random order; the figures \
+    are the mean over --orders orders.
+    """)
+    var readingsCeiling = false
+
+    @Option(help: "Random tie orders averaged by --readings-ceiling.")
+    var orders = 20
+
     @Option(help: "Write one CSV line per query (query,target,rank,reciprocal_rank) here.")
     var perQuery: String?
 
@@ -39,14 +50,31 @@ struct Evaluate: AsyncParsableCommand {
                 throw ValidationError("give --submission and --truth, or --tracks with described tracks")
             }
             guard !random else { throw ValidationError("--random needs --tracks") }
+            guard !readingsCeiling else { throw ValidationError("--readings-ceiling needs --tracks") }
         } else {
             guard truth == nil else { throw ValidationError("--truth and --tracks both give the truth; pass one") }
-            guard !(random && submission != nil) else { throw ValidationError("--random and --submission exclude each other") }
+            guard [random, submission != nil, readingsCeiling].filter({ $0 }).count <= 1 else {
+                throw ValidationError("--random, --submission and --readings-ceiling exclude each other")
+            }
+            guard orders >= 1 else { throw ValidationError("--orders must be at least 1") }
         }
     }
 
     func run() async throws {
         try Outputs.check(files: ["--per-query": perQuery])
+        if readingsCeiling, let tracks {
+            let url = URL(fileURLWithPath: tracks)
+            let trackList = try TrackFile.load(from: url)
+            _ = try QueryFile.queries(describing: trackList, file: url.path)
+            let truth = GroundTruth.identity(of: trackList)
+            let runs = try (0..<UInt64(orders)).map { k in
+                try RetrievalMetrics(submission: ReadingsCeiling.submission(tracks: trackList, seed: seed &+ k), truth: truth, file: "ceiling")
+            }
+            func mean(_ f: (RetrievalMetrics) -> Double) -> Double { runs.map(f).reduce(0, +) / Double(runs.count) }
+            print(String(format: "queries %d  readings ceiling over %d tie orders: MRR %.4f  R@1 %.4f  R@5 %.4f  R@10 %.4f",
+                         trackList.count, runs.count, mean(\.mrr), mean { $0.recall(at: 1) }, mean { $0.recall(at: 5) }, mean { $0.recall(at: 10) }))
+            return
+        }
         let truthValue: GroundTruth
         let submissionValue: Submission
         if let tracks {
