@@ -58,7 +58,8 @@ public struct BodyTypeNamer: Sendable {
 
     public init() {}
 
-    static let carTypes: Set<BodyType> = [.sedan, .suv, .hatchback, .minivan, .wagon, .coupe]
+    /// The body types of the vehicle-types set's `car` class, which neither its head nor its labels tell apart.
+    public static let carTypes: Set<BodyType> = [.sedan, .suv, .hatchback, .minivan, .wagon, .coupe]
 
     /// The body types a detector class admits (COCO's truck holds pickups and vans; its car, SUVs and minivans).
     static func admitted(by detected: DetectedClass) -> Set<BodyType> {

@@ -67,3 +67,21 @@ enum CSV {
         return rows
     }
 }
+
+extension CropLabel {
+    /// The most types a namer gets right (label or alternative) when it names every other vehicle
+    /// right but cannot tell the car types apart, as the vehicle-types head cannot: the best single
+    /// car type for all cars.
+    public static func carSplitCeiling(_ labels: [CropLabel]) -> (type: BodyType, right: Int, scored: Int) {
+        let scored = labels.compactMap { l in l.type.map { (type: $0, alternative: l.typeAlt) } }
+        func right(naming car: BodyType) -> Int {
+            scored.filter { l in
+                let named = BodyTypeNamer.carTypes.contains(l.type) ? car : l.type
+                return named == l.type || named == l.alternative
+            }.count
+        }
+        var best: (type: BodyType, right: Int) = (.sedan, -1)
+        for car in BodyTypeNamer.carTypes.sorted() where right(naming: car) > best.right { best = (car, right(naming: car)) }
+        return (best.type, max(best.right, 0), scored.count)
+    }
+}

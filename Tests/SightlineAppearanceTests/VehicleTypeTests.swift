@@ -46,6 +46,23 @@ struct VehicleTypeTests {
         #expect(VehicleEncoder.meanEmbedding([]).isEmpty)
     }
 
+    @Test func theCarSplitCeilingNamesEveryCarTheBestSingleCarType() throws {
+        let dir = TemporaryDirectory(prefix: "sightline-ceiling")
+        let csv = dir.file("labels.csv")
+        try Data("""
+        track_id,colour,colour_alt,type,type_alt
+        a,red,,sedan,
+        b,red,,suv,
+        c,red,,suv,
+        d,red,,pickup,
+        e,red,,truck,
+        f,red,,minivan,suv
+        g,red,,,
+        """.utf8).write(to: csv)
+        let ceiling = CropLabel.carSplitCeiling(try CropLabel.load(from: csv))
+        #expect(ceiling.type == .suv && ceiling.right == 5 && ceiling.scored == 6)
+    }
+
     /// Real crops, real weights: pickups by eye get more pickup mass than sedans by eye.
     @Test(.requiresShared("vehicle-crops/labels.csv"),
           .requiresModels(ModelStore(root: TestData.modelsFolder.path).isInstalled(.efficientNetLite0)))
