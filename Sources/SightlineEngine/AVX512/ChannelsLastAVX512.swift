@@ -17,6 +17,7 @@ public enum ChannelsLastAVX512 {
     public static let tileRows = 6
 
     /// `channels` rounded up to whole vectors: the stride of a channels-last row.
+    @inlinable @inline(__always)
     public static func padded(_ channels: Int) -> Int { (channels &+ 15) & ~15 }
 
     /// A 1×1 weight W [n×k] (out × in, row-major) as blocks of up to 64 output channels, each [k × block width];
@@ -34,7 +35,8 @@ public enum ChannelsLastAVX512 {
     }
 
     /// A dense k×k weight [out × in × k × k] as [k × k × in × padded(out)]: one row of output channels per tap
-    /// and input channel, for `dense`.
+    /// and input channel, for `dense` (and `ChannelsLastPortable.dense`, whose callers inline it for their CPU).
+    @inlinable @inline(__always)
     public static func packDense(_ w: UnsafePointer<Float>, out: Int, in cin: Int, kernel k: Int) -> [Float] {
         let cp = padded(out)
         var packed = [Float](repeating: 0, count: k * k * cin * cp)
@@ -46,7 +48,9 @@ public enum ChannelsLastAVX512 {
         return packed
     }
 
-    /// A depthwise weight [channels × k × k] as [k × k × padded(channels)], for `depthwise`.
+    /// A depthwise weight [channels × k × k] as [k × k × padded(channels)], for `depthwise` (and
+    /// `ChannelsLastPortable.depthwise`, whose callers inline it for their CPU).
+    @inlinable @inline(__always)
     public static func packDepthwise(_ w: UnsafePointer<Float>, channels: Int, kernel k: Int) -> [Float] {
         let cp = padded(channels)
         var packed = [Float](repeating: 0, count: k * k * cp)
@@ -57,6 +61,7 @@ public enum ChannelsLastAVX512 {
     }
 
     /// `values` zero-padded to `padded(values.count)`, for biases.
+    @inlinable @inline(__always)
     public static func padBias(_ values: [Float]) -> [Float] {
         values + [Float](repeating: 0, count: padded(values.count) - values.count)
     }
@@ -226,7 +231,8 @@ public enum ChannelsLastAVX512 {
 
     /// The outputs `first..<last` along one axis whose k taps all lie inside that axis's `width` inputs: the
     /// interior columns of a row, or (given the height) the interior rows.
-    static func interiorColumns(width: Int, outWidth: Int, kernel k: Int, stride s: Int, padLeft: Int) -> (Int, Int) {
+    @inlinable @inline(__always)
+    public static func interiorColumns(width: Int, outWidth: Int, kernel k: Int, stride s: Int, padLeft: Int) -> (Int, Int) {
         let first = min(outWidth, (padLeft &+ s &- 1) / s)
         let span = width &- k &+ padLeft
         return (first, span < 0 ? first : max(first, min(outWidth, span / s &+ 1)))
@@ -269,7 +275,7 @@ enum Activation {
             y.replace(with: 0, where: y .< 0)
             y.replace(with: 6, where: y .> 6)
             return y
-        case .silu: return v / (1 + VectorMath.exp(-v))
+        case .silu: return VectorMath.silu(v)
         }
     }
 }
@@ -301,6 +307,10 @@ public enum VectorMath {
         let scale = unsafeBitCast((bits &+ 127) &<< 23, to: SIMD16<Float>.self)
         return p * scale
     }
+
+    /// SiLU, x·σ(x) = x / (1 + e⁻ˣ): the activation of YOLOX's convolutions.
+    @inlinable @inline(__always)
+    public static func silu(_ x: SIMD16<Float>) -> SIMD16<Float> { x / (1 + VectorMath.exp(-x)) }
 }
 
 /// Where a 1×1 tile's rows × 16·vectors block goes.
