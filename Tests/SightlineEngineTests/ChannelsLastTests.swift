@@ -18,21 +18,84 @@ func tileHeightsSpreadRowsEvenly(rows m: Int) throws {
     #expect((heights.max() ?? 0) - (heights.min() ?? 0) <= 1, "\(heights)")
 }
 
-/// The channels-last AVX-512 kernels against plain loops, with sentinels after every output.
-@Suite(.enabled(if: BLASKernels.avx512, "this CPU has no AVX-512: the channels-last kernels never run here"))
-struct ChannelsLastTests {
-    private let sentinel: Float = 12345
+/// Inputs and plain-loop convolutions the channels-last kernels are checked against.
+enum Reference {
+    /// Written after every output, to catch writes past it.
+    static let sentinel: Float = 12345
 
-    private func values(_ count: Int, seed: Int) -> [Float] {
+    static func values(_ count: Int, seed: Int) -> [Float] {
         (0..<count).map { Float(sin(Double($0 * 7 + seed * 13) * 0.37)) }
     }
 
     /// [rows × channels] values stored with padded rows, padding lanes zero.
-    private func channelsLast(_ data: [Float], rows: Int, channels: Int) -> [Float] {
+    static func channelsLast(_ data: [Float], rows: Int, channels: Int) -> [Float] {
         let cp = ChannelsLastAVX512.padded(channels)
         var out = [Float](repeating: 0, count: rows * cp)
         for r in 0..<rows { for c in 0..<channels { out[r * cp + c] = data[r * channels + c] } }
         return out
+    }
+
+    static func relu6(_ x: Float) -> Float { min(max(x, 0), 6) }
+    static func silu(_ x: Float) -> Float { x / (1 + exp(-x)) }
+
+    /// A depthwise k×k convolution with stride `s` of a [h × w × c] input with `padTop` and `padLeft` zeros before it,
+    /// into [oh × ow × c], then `activation`.
+    static func depthwise(_ x: [Float], h: Int, w: Int, c: Int, weight: [Float], bias: [Float], kernel k: Int, stride s: Int,
+                          padTop: Int, padLeft: Int, oh: Int, ow: Int, activation: (Float) -> Float) -> [Float] {
+        var out = [Float](repeating: 0, count: oh * ow * c)
+        for oy in 0..<oh {
+            for ox in 0..<ow {
+                for ch in 0..<c {
+                    var sum = bias[ch]
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let iy = oy * s - padTop + ky, ix = ox * s - padLeft + kx
+                            if iy >= 0 && iy < h && ix >= 0 && ix < w { sum += x[(iy * w + ix) * c + ch] * weight[ch * k * k + ky * k + kx] }
+                        }
+                    }
+                    out[(oy * ow + ox) * c + ch] = activation(sum)
+                }
+            }
+        }
+        return out
+    }
+
+    /// A dense k×k convolution with stride `s` of a planar [cin × h × w] image with `padTop` and `padLeft` zeros before
+    /// it, into channels-last [oh × ow × padded(cout)] with the padded channels zero, then `activation`.
+    static func dense(_ image: [Float], h: Int, w: Int, cin: Int, cout: Int, weight: [Float], bias: [Float], kernel k: Int,
+                      stride s: Int, padTop: Int, padLeft: Int, oh: Int, ow: Int, activation: (Float) -> Float) -> [Float] {
+        let cp = ChannelsLastAVX512.padded(cout)
+        var out = [Float](repeating: 0, count: oh * ow * cp)
+        for oy in 0..<oh {
+            for ox in 0..<ow {
+                for o in 0..<cout {
+                    var sum = bias[o]
+                    for i in 0..<cin {
+                        for ky in 0..<k {
+                            for kx in 0..<k {
+                                let iy = oy * s - padTop + ky, ix = ox * s - padLeft + kx
+                                guard iy >= 0 && iy < h && ix >= 0 && ix < w else { continue }
+                                sum += image[(i * h + iy) * w + ix] * weight[((o * cin + i) * k + ky) * k + kx]
+                            }
+                        }
+                    }
+                    out[(oy * ow + ox) * cp + o] = activation(sum)
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// The channels-last AVX-512 kernels against plain loops, with sentinels after every output.
+@Suite(.enabled(if: BLASKernels.avx512, "this CPU has no AVX-512: the channels-last kernels never run here"))
+struct ChannelsLastTests {
+    private let sentinel = Reference.sentinel
+
+    private func values(_ count: Int, seed: Int) -> [Float] { Reference.values(count, seed: seed) }
+
+    private func channelsLast(_ data: [Float], rows: Int, channels: Int) -> [Float] {
+        Reference.channelsLast(data, rows: rows, channels: channels)
     }
 
     /// 1×1 products with 1–4 vectors per weight block, partial last blocks (24, 40 and 100 channels), depths over
@@ -65,8 +128,8 @@ struct ChannelsLastTests {
                     if o < n {
                         expected = bias[o]
                         for i in 0..<k { expected += w[o * k + i] * x[r * kp + i] }
-                        if relu6 { expected = min(max(expected, 0), 6) }
-                        if silu { expected /= 1 + exp(-expected) }
+                        if relu6 { expected = Reference.relu6(expected) }
+                        if silu { expected = Reference.silu(expected) }
                         if residual { expected += skip[r * np + o] }
                     }
                     worst = max(worst, abs(out[r * np + o] - expected))
@@ -81,21 +144,9 @@ struct ChannelsLastTests {
     private func naiveDepthwise(_ x: [Float], h: Int, w: Int, c: Int, weight: [Float], bias: [Float], kernel k: Int,
                                 stride s: Int, relu6: Bool) -> (out: [Float], oh: Int, ow: Int) {
         let py = SamePadding(input: h, kernel: k, stride: s), px = SamePadding(input: w, kernel: k, stride: s)
-        var out = [Float](repeating: 0, count: py.output * px.output * c)
-        for oy in 0..<py.output {
-            for ox in 0..<px.output {
-                for ch in 0..<c {
-                    var sum = bias[ch]
-                    for ky in 0..<k {
-                        for kx in 0..<k {
-                            let iy = oy * s - py.before + ky, ix = ox * s - px.before + kx
-                            if iy >= 0 && iy < h && ix >= 0 && ix < w { sum += x[(iy * w + ix) * c + ch] * weight[ch * k * k + ky * k + kx] }
-                        }
-                    }
-                    out[(oy * px.output + ox) * c + ch] = relu6 ? min(max(sum, 0), 6) : sum
-                }
-            }
-        }
+        let out = Reference.depthwise(x, h: h, w: w, c: c, weight: weight, bias: bias, kernel: k, stride: s,
+                                      padTop: py.before, padLeft: px.before, oh: py.output, ow: px.output,
+                                      activation: relu6 ? Reference.relu6 : { $0 })
         return (out, py.output, px.output)
     }
 
@@ -149,28 +200,10 @@ struct ChannelsLastTests {
                                          kernel: k, stride: s, padTop: py.before, padLeft: px.before, relu6: relu6,
                                          output: &out, outWidth: px.output, rows: rows)
             }
-            var worst: Float = 0
-            for oy in 0..<py.output {
-                for ox in 0..<px.output {
-                    for o in 0..<cp {
-                        var sum: Float = 0
-                        if o < cout {
-                            sum = bias[o]
-                            for i in 0..<cin {
-                                for ky in 0..<k {
-                                    for kx in 0..<k {
-                                        let iy = oy * s - py.before + ky, ix = ox * s - px.before + kx
-                                        guard iy >= 0 && iy < h && ix >= 0 && ix < w else { continue }
-                                        sum += image[(i * h + iy) * w + ix] * weight[((o * cin + i) * k + ky) * k + kx]
-                                    }
-                                }
-                            }
-                            if relu6 { sum = min(max(sum, 0), 6) }
-                        }
-                        worst = max(worst, abs(out[(oy * px.output + ox) * cp + o] - sum))
-                    }
-                }
-            }
+            let expected = Reference.dense(image, h: h, w: w, cin: cin, cout: cout, weight: weight, bias: bias, kernel: k,
+                                           stride: s, padTop: py.before, padLeft: px.before, oh: py.output, ow: px.output,
+                                           activation: relu6 ? Reference.relu6 : { $0 })
+            let worst = zip(out, expected).map { abs($0 - $1) }.max() ?? 0
             #expect(worst < 1e-4, "relu6 \(relu6)")
             #expect(out[(positions * cp)...].allSatisfy { $0 == sentinel })
         }

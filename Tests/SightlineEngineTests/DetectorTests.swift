@@ -9,7 +9,7 @@ import Testing
 /// The bundled detector, loaded once for the suites below.
 enum Detectors {
     static let bundled: Result<VehicleDetector, any Error> = Result { try VehicleDetector() }
-    static let portable: Result<VehicleDetector, any Error> = Result { try VehicleDetector(path: nil, avx512: false) }
+    static let portable: Result<VehicleDetector, any Error> = Result { try VehicleDetector(kernels: .portable) }
     static let model: Result<ONNXModel, any Error> = Result {
         try ONNXModel.load(path: VehicleDetector.bundledModelPath ?? "yolox-nano/yolox_nano.onnx")
     }

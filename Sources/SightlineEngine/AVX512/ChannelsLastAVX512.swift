@@ -17,6 +17,7 @@ public enum ChannelsLastAVX512 {
     public static let tileRows = 6
 
     /// `channels` rounded up to whole vectors: the stride of a channels-last row.
+    @inlinable @inline(always)
     public static func padded(_ channels: Int) -> Int { (channels &+ 15) & ~15 }
 
     /// A 1×1 weight W [n×k] (out × in, row-major) as blocks of up to 64 output channels, each [k × block width];
@@ -34,7 +35,8 @@ public enum ChannelsLastAVX512 {
     }
 
     /// A dense k×k weight [out × in × k × k] as [k × k × in × padded(out)]: one row of output channels per tap
-    /// and input channel, for `dense`.
+    /// and input channel, for `dense` (and `ChannelsLastPortable.dense`, whose callers inline it for their CPU).
+    @inlinable @inline(always)
     public static func packDense(_ w: UnsafePointer<Float>, out: Int, in cin: Int, kernel k: Int) -> [Float] {
         let cp = padded(out)
         var packed = [Float](repeating: 0, count: k * k * cin * cp)
@@ -46,7 +48,9 @@ public enum ChannelsLastAVX512 {
         return packed
     }
 
-    /// A depthwise weight [channels × k × k] as [k × k × padded(channels)], for `depthwise`.
+    /// A depthwise weight [channels × k × k] as [k × k × padded(channels)], for `depthwise` (and
+    /// `ChannelsLastPortable.depthwise`, whose callers inline it for their CPU).
+    @inlinable @inline(always)
     public static func packDepthwise(_ w: UnsafePointer<Float>, channels: Int, kernel k: Int) -> [Float] {
         let cp = padded(channels)
         var packed = [Float](repeating: 0, count: k * k * cp)
@@ -57,6 +61,7 @@ public enum ChannelsLastAVX512 {
     }
 
     /// `values` zero-padded to `padded(values.count)`, for biases.
+    @inlinable @inline(always)
     public static func padBias(_ values: [Float]) -> [Float] {
         values + [Float](repeating: 0, count: padded(values.count) - values.count)
     }
@@ -226,7 +231,8 @@ public enum ChannelsLastAVX512 {
 
     /// The outputs `first..<last` along one axis whose k taps all lie inside that axis's `width` inputs: the
     /// interior columns of a row, or (given the height) the interior rows.
-    static func interiorColumns(width: Int, outWidth: Int, kernel k: Int, stride s: Int, padLeft: Int) -> (Int, Int) {
+    @inlinable @inline(always)
+    public static func interiorColumns(width: Int, outWidth: Int, kernel k: Int, stride s: Int, padLeft: Int) -> (Int, Int) {
         let first = min(outWidth, (padLeft &+ s &- 1) / s)
         let span = width &- k &+ padLeft
         return (first, span < 0 ? first : max(first, min(outWidth, span / s &+ 1)))
@@ -269,18 +275,21 @@ enum Activation {
             y.replace(with: 0, where: y .< 0)
             y.replace(with: 6, where: y .> 6)
             return y
-        case .silu: return v / (1 + VectorMath.exp(-v))
+        case .silu: return VectorMath.silu(v)
         }
     }
 }
 
-/// Vector transcendental functions the kernels' activations need.
+/// Vector transcendental functions the kernels' activations need, also called by the engine on CPUs without AVX-512:
+/// `@inline(always)`, which unlike `@inline(__always)` the optimiser cannot decline, so that every caller compiles its
+/// own copy for its own CPU instead of calling this module's AVX-512 code. The layout helpers the portable kernels
+/// share (`padded`, `padBias`, `packDepthwise`, `packDense`, `interiorColumns`) are inlined the same way.
 public enum VectorMath {
     /// eˣ to within 2 ulp over [-87, 88] (Cephes' expf): x = n·ln 2 + r with |r| ≤ ln 2 / 2, eʳ by a degree-6
     /// polynomial, 2ⁿ through the exponent bits. Inputs are clamped to [-87, 88] first. Every step is a fused
     /// multiply-add: Swift does not contract `a * b + c`, and the separate rounding doubles the dependent chain that
     /// SiLU pays after every convolution.
-    @inlinable @inline(__always)
+    @inlinable @inline(always)
     public static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
         var v = x
         v.replace(with: -87, where: v .< -87)
@@ -301,6 +310,10 @@ public enum VectorMath {
         let scale = unsafeBitCast((bits &+ 127) &<< 23, to: SIMD16<Float>.self)
         return p * scale
     }
+
+    /// SiLU, x·σ(x) = x / (1 + e⁻ˣ): the activation of YOLOX's convolutions.
+    @inlinable @inline(always)
+    public static func silu(_ x: SIMD16<Float>) -> SIMD16<Float> { x / (1 + VectorMath.exp(-x)) }
 }
 
 /// Where a 1×1 tile's rows × 16·vectors block goes.

@@ -52,19 +52,31 @@ public struct VehicleDetector: Sendable {
         Bundle.module.path(forResource: "yolox_nano", ofType: "onnx", inDirectory: "yolox-nano")
     }
 
-    /// Loads YOLOX-Nano from an ONNX file (by default the bundled one), strictly.
-    public init(path: String? = nil) throws {
-        try self.init(path: path, avx512: BLASKernels.avx512)
+    /// The convolution kernels a detector runs.
+    public enum Kernels: String, Sendable, CaseIterable {
+        /// `SightlineEngineAVX512`'s, built for AVX-512.
+        case avx512
+        /// The engine's own, for CPUs without AVX-512: SGEMM and SIMD loops built for AVX2 and FMA.
+        case portable
+
+        /// The fastest kernels this CPU runs.
+        public static var best: Kernels { BLASKernels.avx512 ? .avx512 : .portable }
+
+        /// Whether this CPU runs these kernels.
+        public var isSupported: Bool { self == .portable || BLASKernels.avx512 }
     }
 
-    /// `avx512` runs the channels-last AVX-512 kernels; it must only be true where `BLASKernels.avx512` is.
-    init(path: String?, avx512: Bool) throws {
+    /// Loads YOLOX-Nano from an ONNX file (by default the bundled one), strictly, for `kernels` (by default the
+    /// fastest this CPU runs; `.avx512` must only be asked for where `Kernels.avx512.isSupported`).
+    public init(path: String? = nil, kernels: Kernels = .best) throws {
+        precondition(kernels.isSupported, "this CPU has no AVX-512 for the detector's AVX-512 kernels")
         guard let file = path ?? Self.bundledModelPath else {
             throw WeightFileError.unreadable(path: "yolox-nano/yolox_nano.onnx", reason: "not in the engine's resources")
         }
-        try self.init(model: ONNXModel.load(path: file), path: file, avx512: avx512)
+        try self.init(model: ONNXModel.load(path: file), path: file, avx512: kernels == .avx512)
     }
 
+    /// `avx512` runs the channels-last AVX-512 kernels; it must only be true where `BLASKernels.avx512` is.
     init(model: ONNXModel, path: String, avx512: Bool) throws {
         guard model.inputs == ["images"], model.outputs == ["output"] else {
             throw WeightFileError.unsupportedFormat(path: path, reason: "graph inputs \(model.inputs) and outputs \(model.outputs) are not YOLOX's [images] and [output]")

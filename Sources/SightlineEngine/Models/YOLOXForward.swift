@@ -46,7 +46,7 @@ final class Arena: AlignedBuffers {
 }
 
 /// The YOLOX forward pass over channels-last maps, on the AVX-512 kernels where the CPU has them, else on SGEMM
-/// and plain loops.
+/// and `ChannelsLastPortable`.
 struct YOLOXForward {
     let network: YOLOXNetwork
     let arena: Arena
@@ -322,79 +322,40 @@ struct LayerCall: @unchecked Sendable {
         }
     }
 
-    @inline(__always)
-    private func activate(_ x: Float) -> Float { layer.silu ? x / (1 + Foundation.exp(-x)) : x }
-
     func pointwisePortable(rows: Range<Int>) {
-        let n = layer.outChannels, k = layer.inChannels
-        layer.weight.withUnsafeBufferPointer { w in
-            BLAS.gemmTransposedB(m: rows.count, n: n, k: k, a: input.data + rows.lowerBound * input.stride, lda: input.stride,
+        let np = layer.paddedOut, k = layer.inChannels
+        layer.packed.withUnsafeBufferPointer { w in
+            BLAS.gemmTransposedB(m: rows.count, n: np, k: k, a: input.data + rows.lowerBound * input.stride, lda: input.stride,
                                  b: w.baseAddress!, ldb: k, c: output.data + rows.lowerBound * output.stride,
                                  ldc: output.stride)
         }
-        for r in rows {
-            let row = output.data + r * output.stride
-            for o in 0..<n { row[o] = activate(row[o] + layer.bias[o]) }
-            if let residual {
-                let skip = residual.data + r * residual.stride
-                for o in 0..<n { row[o] += skip[o] }
-            }
+        layer.paddedBias.withUnsafeBufferPointer { b in
+            ChannelsLastPortable.finishPointwise(output: output.data, outputStride: output.stride, cp: np, bias: b.baseAddress!,
+                                                 silu: layer.silu, residual: residual.map { UnsafePointer($0.data) },
+                                                 residualStride: residual?.stride ?? 0, rows: rows)
         }
     }
 
     func depthwisePortable(rows: Range<Int>) {
-        let k = layer.kernel, s = layer.stride, p = layer.padding, channels = layer.outChannels
-        let input = self.input, output = self.output
-        layer.weight.withUnsafeBufferPointer { weight in
-            layer.bias.withUnsafeBufferPointer { bias in
-                for oy in rows {
-                    for ox in 0..<output.width {
-                        let target = output.data + (oy * output.width + ox) * output.stride
-                        for c in 0..<channels {
-                            var sum = bias[c]
-                            for ky in 0..<k {
-                                let iy = oy * s - p + ky
-                                guard iy >= 0 && iy < input.height else { continue }
-                                for kx in 0..<k {
-                                    let ix = ox * s - p + kx
-                                    guard ix >= 0 && ix < input.width else { continue }
-                                    sum += input.data[(iy * input.width + ix) * input.stride + c] * weight[(c * k + ky) * k + kx]
-                                }
-                            }
-                            target[c] = activate(sum)
-                        }
-                    }
-                }
+        layer.packed.withUnsafeBufferPointer { w in
+            layer.paddedBias.withUnsafeBufferPointer { b in
+                let cp = layer.paddedOut
+                precondition(input.stride == cp && output.stride == cp, "depthwise maps are not concatenation parts")
+                ChannelsLastPortable.depthwise(input: input.data, height: input.height, width: input.width, cp: cp,
+                                               weight: w.baseAddress!, bias: b.baseAddress!, kernel: layer.kernel,
+                                               stride: layer.stride, padding: layer.padding, silu: layer.silu,
+                                               output: output.data, outWidth: output.width, rows: rows)
             }
         }
     }
 
     func densePortable(rows: Range<Int>) {
-        let k = layer.kernel, s = layer.stride, p = layer.padding, cin = layer.inChannels, cout = layer.outChannels
-        let input = self.input, output = self.output
-        let plane = input.height * input.width
-        layer.weight.withUnsafeBufferPointer { weight in
-            layer.bias.withUnsafeBufferPointer { bias in
-                for oy in rows {
-                    for ox in 0..<output.width {
-                        let target = output.data + (oy * output.width + ox) * output.stride
-                        for o in 0..<cout {
-                            var sum = bias[o]
-                            for c in 0..<cin {
-                                for ky in 0..<k {
-                                    let iy = oy * s - p + ky
-                                    guard iy >= 0 && iy < input.height else { continue }
-                                    for kx in 0..<k {
-                                        let ix = ox * s - p + kx
-                                        guard ix >= 0 && ix < input.width else { continue }
-                                        sum += input.data[c * plane + iy * input.width + ix] * weight[((o * cin + c) * k + ky) * k + kx]
-                                    }
-                                }
-                            }
-                            target[o] = activate(sum)
-                        }
-                    }
-                }
+        layer.packed.withUnsafeBufferPointer { w in
+            layer.paddedBias.withUnsafeBufferPointer { b in
+                ChannelsLastPortable.dense(input: input.data, height: input.height, width: input.width, cin: layer.inChannels,
+                                           weight: w.baseAddress!, cp: layer.paddedOut, bias: b.baseAddress!,
+                                           kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
+                                           silu: layer.silu, output: output.data, outWidth: output.width, rows: rows)
             }
         }
     }

@@ -12,7 +12,9 @@ struct YOLOXConv: Sendable {
     let stride: Int
     let depthwise: Bool
     let silu: Bool
-    /// The weight in `ChannelsLastAVX512`'s layout where the CPU has AVX-512, else empty.
+    /// The weight as the kernels read it: depthwise and dense in `ChannelsLastAVX512`'s layouts, which the portable
+    /// kernels share; 1×1 in its 64-channel blocks for AVX-512, else [padded(out) × in] for SGEMM, the rows past
+    /// `outChannels` zero so that the padded output channels come out zero as on AVX-512.
     let packed: [Float]
     /// The bias zero-padded to whole vectors.
     let paddedBias: [Float]
@@ -28,10 +30,13 @@ struct YOLOXConv: Sendable {
         self.depthwise = depthwise
         self.silu = silu
         paddedBias = ChannelsLastAVX512.padBias(bias)
-        packed = !avx512 ? [] : weight.withUnsafeBufferPointer { w in
+        packed = weight.withUnsafeBufferPointer { w in
             if depthwise { return ChannelsLastAVX512.packDepthwise(w.baseAddress!, channels: outChannels, kernel: kernel) }
-            if kernel == 1 && stride == 1 { return ChannelsLastAVX512.packPointwise(w.baseAddress!, n: outChannels, k: inChannels) }
-            return ChannelsLastAVX512.packDense(w.baseAddress!, out: outChannels, in: inChannels, kernel: kernel)
+            if kernel != 1 || stride != 1 {
+                return ChannelsLastAVX512.packDense(w.baseAddress!, out: outChannels, in: inChannels, kernel: kernel)
+            }
+            if avx512 { return ChannelsLastAVX512.packPointwise(w.baseAddress!, n: outChannels, k: inChannels) }
+            return weight + [Float](repeating: 0, count: (ChannelsLastAVX512.padded(outChannels) - outChannels) * inChannels)
         }
     }
 
