@@ -177,6 +177,18 @@ import Testing
         #expect(throws: WeightFileError.self) { try LearnedSimilarity(path: path) }
     }
 
+    @Test func aModelFileWhoseTurnHeadReadsThePooledFeaturesIsRefusedByName() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.file("v1.safetensors").path
+        let model = TwoTowers(configuration: LearnedSimilarity.configuration, seed: 5)
+        var readings = TrackReadings(pooledFeatures: model.trajectory.outputWidth, seed: 6)
+        var generator = SplitMix64(seed: 7)
+        readings.turn = Linear(inFeatures: model.trajectory.outputWidth, outFeatures: 3, generator: &generator)
+        try LearnedSimilarity.save(model: model, readings: readings, to: path)
+        #expect(throws: WeightFileError.shapeMismatch(path: path, key: "readings.turn.weight", expected: [3, TrackReadings.pathWidth],
+                                                      found: [3, model.trajectory.outputWidth])) { try LearnedSimilarity(path: path) }
+    }
+
     @Test func theShippedModelLoadsAndEmbedsToUnitVectorsOfTheTermsWidth() throws {
         let shipped = try LearnedSimilarity.bundled()
         #expect(LearnedSimilarity.configuration.embedding == LearnedTerm.dimensions)
