@@ -66,7 +66,7 @@ let package = Package(
                 exclude: ["Resources/README.md"], resources: [.copy("Resources/type-head-v1.safetensors")]),
         // learning: layers with hand-written backward passes, contrastive losses, AdamW; matrix work through the engine's BLAS
         .target(name: "SightlineLearning", dependencies: ["SightlineData", "SightlineLanguage", "SightlineTracks", "SightlineEngine", "SightlineWeightFiles"],
-                exclude: ["Resources/README.md"], resources: [.copy("Resources/learned-v1.safetensors")],
+                exclude: ["Resources/README.md"], resources: [.copy("Resources/learned-v2.safetensors")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // ranking: score terms and their registry, fusion, explanations, the feature layout

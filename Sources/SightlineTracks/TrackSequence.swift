@@ -65,6 +65,39 @@ public struct TrackSequence: Sendable, Equatable {
         return out
     }
 
+    /// Names of `pathFeatures`, in order.
+    public static let pathFeatureNames = [
+        "heading-change", "half-change", "turned", "heading-change²", "turned²", "moving-share", "log-frames",
+    ]
+    /// Path features whose sign flips when the image is mirrored left to right.
+    public static let mirroredPathFeatures = [0, 1, 2]
+
+    /// What the track's own headings say about its path, the same on every camera: the signed angle
+    /// from its mean heading over the first quarter of its moving frames to that over the last
+    /// quarter, the same from the first half to the second, the heading change accumulated frame to
+    /// frame (all in right angles, negative to the left in image coordinates; the last clamped to
+    /// ±2), the squares of the first and the third, the share of frames it moves and the log of its
+    /// frames (over log 1000). Unlike positions and flows, normalised by the camera's other tracks,
+    /// none of them depends on the camera.
+    public var pathFeatures: [Double] {
+        let moving = rows.filter { $0[7] == 0 && ($0[5] != 0 || $0[6] != 0) }
+        func change(_ share: Int) -> Double {
+            guard moving.count >= 2 else { return 0 }
+            let part = max(moving.count / share, 1)
+            func heading(_ rows: ArraySlice<[Double]>) -> (x: Double, y: Double) {
+                (rows.reduce(0) { $0 + $1[5] }, rows.reduce(0) { $0 + $1[6] })
+            }
+            let (a, b) = (heading(moving.prefix(part)), heading(moving.suffix(part)))
+            let cross = a.x * b.y - a.y * b.x, dot = a.x * b.x + a.y * b.y
+            return cross != 0 || dot != 0 ? Foundation.atan2(cross, dot) / (Double.pi / 2) : 0
+        }
+        let quarters = change(4), halves = change(2)
+        let turned = rows.last.map { min(max($0[Self.turnedFeature], -2), 2) } ?? 0
+        return [quarters, halves, turned, quarters * quarters, turned * turned,
+                rows.isEmpty ? 0 : Double(moving.count) / Double(rows.count),
+                Foundation.log(Double(max(rows.count, 1))) / Foundation.log(1000)]
+    }
+
     /// `steps` rows linearly interpolated over the part [start, end) of the track (fractions of its
     /// length), mirrored left to right when `mirrored`, flattened row-major as [steps × features].
     public func resampled(steps: Int, start: Double = 0, end: Double = 1, mirrored: Bool = false) -> [Float] {

@@ -101,7 +101,10 @@ struct Train: AsyncParsableCommand {
         var seconds: Double
         var stepsPerSecond: Double
         var readings: [ReadingsCalibration.Figures]
-        var heldOutTurnAgreement: [String: Double]
+        /// On each training camera, with heads fitted on the others.
+        var heldOutTurnAgreement: TurnAgreement
+        /// On the --val and --hold-out tracks, with the written model.
+        var valTurnAgreement: TurnAgreement?
         var peakRSSMiB: Double
         var model: String
     }
@@ -165,12 +168,13 @@ struct Train: AsyncParsableCommand {
         let calibration = ReadingsCalibration(model: run.trainer.model, set: train, seed: seed)
         try LearnedSimilarity.save(model: run.trainer.model, readings: calibration.readings, to: out)
         let agreement = calibration.turnAgreement
+        let similarity = LearnedSimilarity(model: run.trainer.model, readings: calibration.readings, hash: "")
+        let valAgreement = held.examples.isEmpty ? nil : TurnAgreement(similarity: similarity, examples: held.examples)
         let steps = Double((run.epoch - startEpoch) * perEpoch)
         let result = Report(trainTracks: train.examples.count, valTracks: held.examples.count, epochs: history,
                             finalValMRR: lastMRR, seconds: seconds, stepsPerSecond: seconds > 0 ? steps / seconds : 0,
                             readings: calibration.figures,
-                            heldOutTurnAgreement: ["learned": agreement.learned, "rules": agreement.rules,
-                                                   "always-straight": agreement.straight, "tracks": Double(agreement.tracks)],
+                            heldOutTurnAgreement: agreement, valTurnAgreement: valAgreement,
                             peakRSSMiB: Self.peakRSSMiB(), model: out)
         if let report {
             let encoder = JSONEncoder()
@@ -181,8 +185,8 @@ struct Train: AsyncParsableCommand {
                      result.trainTracks, epochs, seconds, result.stepsPerSecond, result.peakRSSMiB)
               + (lastMRR.map { String(format: "held-out MRR %.4f over %d tracks; ", $0, held.examples.count) } ?? "")
               + "wrote \(out)")
-        print(String(format: "turn agreement on each training camera with heads fitted on the others (%d tracks): learned %.1f%%, rules %.1f%%, always straight %.1f%%",
-                     agreement.tracks, 100 * agreement.learned, 100 * agreement.rules, 100 * agreement.straight))
+        print("turn agreement on each training camera with heads fitted on the others, " + agreement.summary)
+        if let valAgreement { print("turn agreement on the held-out tracks, " + valAgreement.summary) }
         for f in calibration.figures {
             print(String(format: "  %@: %d held-out tracks, temperature %.2f, ECE %.3f -> %.3f, accuracy %.1f%%",
                          f.reading, f.tracks, f.temperature, f.eceBefore, f.eceAfter, 100 * f.accuracy))

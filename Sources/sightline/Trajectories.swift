@@ -40,7 +40,8 @@ struct Trajectories: AsyncParsableCommand {
         let readings = try learned.similarity().readings(of: list, analysis: analysis)
         if agreement {
             let paths = rules ? analysis.trajectories.mapValues(\.turn) : readings.mapValues(\.turn)
-            let report = MotionAgreement(tracks: list, paths: paths, understanding: TypedUnderstanding())
+            let report = MotionAgreement(tracks: list, paths: paths, understanding: TypedUnderstanding(),
+                                         probabilities: rules ? [:] : readings)
             print((rules ? "rules (heading change): " : "learned reading: ") + report.summary)
             return
         }
@@ -82,21 +83,32 @@ struct MotionAgreement {
     /// Tracks the descriptions call straight: what always answering straight would match.
     var straight = 0
     var confusion: [String: Int] = [:]
+    /// Expected calibration error of the learned reading's path probabilities, when they were given.
+    var ece: Double?
 
-    init(tracks: [Track], paths: [String: Motion], understanding: any QueryUnderstanding) {
+    init(tracks: [Track], paths: [String: Motion], understanding: any QueryUnderstanding, probabilities: [String: TrackProbabilities] = [:]) {
+        var calibration: (probabilities: [[Double]], labels: [Int]) = ([], [])
         for t in tracks where !t.nl.isEmpty {
             guard let said = understanding.profile(of: t.nl).motions.saidTurn, let path = paths[t.id] else { continue }
+            if let p = probabilities[t.id] {
+                calibration.probabilities.append([p.straight, p.left, p.right])
+                calibration.labels.append(said == .leftTurn ? 1 : said == .rightTurn ? 2 : 0)
+            }
             considered += 1
             if said == path { matched += 1 }
             if said == .straight { straight += 1 }
             confusion["said \(said.rawValue), path \(path.rawValue)", default: 0] += 1
+        }
+        if !calibration.labels.isEmpty {
+            ece = TrackReadings.calibration(probabilities: calibration.probabilities, labels: calibration.labels).ece
         }
     }
 
     var summary: String {
         let share = { (n: Int) in considered > 0 ? 100 * Double(n) / Double(considered) : 0 }
         var lines = [String(format: "tracks whose descriptions name a turn or straight: %d; path agrees: %d (%.1f%%); always straight: %.1f%%",
-                            considered, matched, share(matched), share(straight))]
+                            considered, matched, share(matched), share(straight))
+                     + (ece.map { String(format: "; ECE %.3f", $0) } ?? "")]
         for (k, v) in confusion.sorted(by: { $0.key < $1.key }) { lines.append("  \(k): \(v)") }
         return lines.joined(separator: "\n")
     }

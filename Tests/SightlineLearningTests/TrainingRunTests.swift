@@ -79,7 +79,7 @@ import Testing
     @Test func aModelFileKeepsTowersAndReadingsAndItsHashNamesTheBytes() throws {
         let folder = try TemporaryDirectory()
         let model = TwoTowers(configuration: LearnedSimilarity.configuration, seed: 5)
-        var readings = TrackReadings(inFeatures: model.trajectory.outputWidth, seed: 6)
+        var readings = TrackReadings(pooledFeatures: model.trajectory.outputWidth, seed: 6)
         readings.temperatures.data = [1.5, 2, 0.5]
         let path = folder.file("m.safetensors").path
         try LearnedSimilarity.save(model: model, readings: readings, to: path)
@@ -125,7 +125,7 @@ import Testing
 
         let path = folder.file("m.safetensors").path
         let model = straight.trainer.model
-        try LearnedSimilarity.save(model: model, readings: TrackReadings(inFeatures: model.trajectory.outputWidth, seed: 2), to: path)
+        try LearnedSimilarity.save(model: model, readings: TrackReadings(pooledFeatures: model.trajectory.outputWidth, seed: 2), to: path)
         let loaded = try LearnedSimilarity(path: path)
         #expect(loaded.imageFeatures == 10)
         #expect(Self.bits(loaded.model) == Self.bits(model))
@@ -177,6 +177,18 @@ import Testing
         #expect(throws: WeightFileError.self) { try LearnedSimilarity(path: path) }
     }
 
+    @Test func aModelFileWhoseTurnHeadReadsThePooledFeaturesIsRefusedByName() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.file("v1.safetensors").path
+        let model = TwoTowers(configuration: LearnedSimilarity.configuration, seed: 5)
+        var readings = TrackReadings(pooledFeatures: model.trajectory.outputWidth, seed: 6)
+        var generator = SplitMix64(seed: 7)
+        readings.turn = Linear(inFeatures: model.trajectory.outputWidth, outFeatures: 3, generator: &generator)
+        try LearnedSimilarity.save(model: model, readings: readings, to: path)
+        #expect(throws: WeightFileError.shapeMismatch(path: path, key: "readings.turn.weight", expected: [3, TrackReadings.pathWidth],
+                                                      found: [3, model.trajectory.outputWidth])) { try LearnedSimilarity(path: path) }
+    }
+
     @Test func theShippedModelLoadsAndEmbedsToUnitVectorsOfTheTermsWidth() throws {
         let shipped = try LearnedSimilarity.bundled()
         #expect(LearnedSimilarity.configuration.embedding == LearnedTerm.dimensions)
@@ -202,6 +214,60 @@ import Testing
         let before = TrackReadings.calibration(probabilities: probabilities(1), labels: labels).ece
         let after = TrackReadings.calibration(probabilities: probabilities(t), labels: labels).ece
         #expect(before > 0.25 && after < 0.05, "ECE \(before) -> \(after)")
+    }
+
+    /// Tracks that go straight, turn left or turn right (labels 0, 1, 2) from a random heading, on
+    /// three cameras whose positions sit in different parts of the normalised image.
+    static func turningSet() -> LearningSet {
+        var generator = SplitMix64(seed: 11)
+        let textWidth = LearnedSimilarity.configuration.textFeatures
+        let examples = (0..<36).map { i -> LearningExample in
+            let camera = i % 3, turn = (i / 3) % 3
+            let sign: Double = turn == 0 ? 0 : turn == 1 ? -1 : 1
+            let start = 2 * Double.pi * Double(generator.unitInterval())
+            var (x, y) = (Double(camera) - 1, 0.5 * Double(generator.unitInterval()))
+            let rows = (0..<24).map { t -> [Double] in
+                let angle = start + sign * .pi / 2 * Double(t) / 23
+                x += 0.05 * cos(angle)
+                y += 0.05 * sin(angle)
+                var row = [Double](repeating: 0, count: TrackSequence.featureCount)
+                (row[0], row[1], row[4], row[5], row[6]) = (x, y, 0.5, cos(angle), sin(angle))
+                row[13] = sign * Double(t) / 23
+                return row
+            }
+            return LearningExample(id: "t\(i)", camera: "S01/c00\(camera)", sequence: TrackSequence(rows: rows),
+                                   texts: [[Float](repeating: 0, count: textWidth)], mirroredTexts: [], otherViews: [],
+                                   labels: [.turn: turn, .stop: 0, .waits: 0], rulesTurn: .straight)
+        }
+        return LearningSet(examples: examples)
+    }
+
+    @Test func theTurnReadingCarriesToACameraItsHeadsNeverSaw() throws {
+        let set = Self.turningSet()
+        let model = TwoTowers(configuration: LearnedSimilarity.configuration, seed: 1)
+        let calibration = ReadingsCalibration(model: model, set: set, seed: 2)
+        #expect(calibration.turnAgreement.tracks == 36)
+        #expect(calibration.turnAgreement.learned > 0.95, "\(calibration.turnAgreement.summary)")
+        let similarity = LearnedSimilarity(model: model, readings: calibration.readings, hash: "")
+        let right = try #require(set.examples.first { $0.labels[.turn] == 2 })
+        var mirrored = right.sequence
+        for r in mirrored.rows.indices { for f in TrackSequence.mirroredFeatures { mirrored.rows[r][f] = -mirrored.rows[r][f] } }
+        let p = similarity.probabilities([right.sequence, mirrored])
+        #expect(p[0].right > 0.8 && p[1].left > 0.8, "\(p)")
+    }
+
+    @Test func mirroringSwapsTheTurnLabelsOnly() {
+        #expect(TrackReadings.mirrored([.turn: 1, .stop: 1, .waits: 0]) == [.turn: 2, .stop: 1, .waits: 0])
+        #expect(TrackReadings.mirrored([.turn: 0, .stop: 0, .waits: 0]) == [.turn: 0, .stop: 0, .waits: 0])
+        #expect(TrackReadings.mirrored([.turn: nil, .stop: 0, .waits: 1]) == [.turn: nil, .stop: 0, .waits: 1])
+    }
+
+    @Test func turnAgreementCountsTheMostLikelyPathAndItsCalibration() {
+        let a = TurnAgreement(probabilities: [[0.9, 0.05, 0.05], [0.2, 0.7, 0.1], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8]],
+                              rules: [0, 0, 1, 2], labels: [0, 1, 1, 2])
+        #expect(a.tracks == 4 && a.learned == 0.75 && a.rules == 0.75 && a.straight == 0.25)
+        #expect(abs(a.ece - TrackReadings.calibration(probabilities: [[0.9, 0.05, 0.05], [0.2, 0.7, 0.1], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8]],
+                                                      labels: [0, 1, 1, 2]).ece) < 1e-12)
     }
 
     @Test func readingsLabelsFollowTheDescriptions() {

@@ -37,6 +37,30 @@ import Testing
         #expect(mirrored[15 * width + headingX] == -right[15 * width + headingX])
     }
 
+    @Test func pathFeaturesReadTheTurnInRightAnglesAndFlipWhenMirrored() throws {
+        let s = Self.sequences()
+        let left = try #require(s["left"]).pathFeatures, right = try #require(s["right"]).pathFeatures
+        let up = try #require(s["up"]).pathFeatures
+        #expect(TrackSequence.pathFeatureNames.count == left.count)
+        #expect(left[0] < -0.8 && left[0] > -1.2, "heading change of a left turn: \(left)")
+        #expect(left[2] < -0.8 && left[2] > -1.2, "turned: \(left)")
+        #expect(left[1] < -0.3 && left[1] > left[0], "the halves' means are nearer each other: \(left)")
+        #expect(right[0] > 0.8 && right[2] > 0.8, "\(right)")
+        #expect(abs(up[0]) < 0.05 && abs(up[1]) < 0.05 && abs(up[2]) < 0.05 && up[5] > 0.9, "\(up)")
+        for f in left.indices {
+            let mirrored = TrackSequence.mirroredPathFeatures.contains(f)
+            #expect(abs(left[f] - (mirrored ? -right[f] : right[f])) < 0.05, "\(TrackSequence.pathFeatureNames[f]): \(left[f]), \(right[f])")
+        }
+    }
+
+    @Test func pathFeaturesDoNotDependOnTheCamerasOtherTracks() throws {
+        let track = Self.tracks[0]
+        let alone = TrackSequence(track: track, flow: CameraFlow(camera: track.cameraKey, tracks: [track]), neighbours: [])
+        let among = TrackSequence(track: track, flow: CameraFlow(camera: track.cameraKey, tracks: Self.tracks), neighbours: [])
+        #expect(alone.rows != among.rows, "positions and flows are the camera's")
+        #expect(alone.pathFeatures == among.pathFeatures)
+    }
+
     @Test func aSubsequenceStartsItsTurnAtZeroAndCoversOnlyItsPart() throws {
         let right = try #require(Self.sequences()["right"])
         let secondHalf = right.resampled(steps: 8, start: 0.5, end: 1)

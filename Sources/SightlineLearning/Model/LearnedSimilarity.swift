@@ -43,7 +43,7 @@ public struct LearnedSimilarity: Sendable {
 
     public init(model: TwoTowers, readings: TrackReadings? = nil, hash: String) {
         self.model = model
-        self.readings = readings ?? TrackReadings(inFeatures: model.trajectory.outputWidth, seed: 0)
+        self.readings = readings ?? TrackReadings(pooledFeatures: model.trajectory.outputWidth, seed: 0)
         self.hash = hash
     }
 
@@ -52,7 +52,7 @@ public struct LearnedSimilarity: Sendable {
         let stored = try SafeTensors.load(path: path).mapValues(Tensor.init)
         let imageFeatures = stored[Self.imageInputName].flatMap { $0.rank == 2 ? $0.shape[1] : nil } ?? 0
         var model = TwoTowers(configuration: Self.configuration(imageFeatures: imageFeatures), seed: 0)
-        var readings = TrackReadings(inFeatures: model.trajectory.outputWidth, seed: 0)
+        var readings = TrackReadings(pooledFeatures: model.trajectory.outputWidth, seed: 0)
         var weights = StrictWeights(stored, path: path)
         try model.visitParameters("") { name, tensor in tensor = try weights.take(name, shape: tensor.shape) }
         try readings.visitParameters("readings.") { name, tensor in tensor = try weights.take(name, shape: tensor.shape) }
@@ -77,16 +77,28 @@ public struct LearnedSimilarity: Sendable {
         try AtomicFile.write(Data(SafeTensors.encode(tensors)), to: URL(fileURLWithPath: path))
     }
 
-    /// The track tower's pooled features [n × 2·channels] of `sequences`, what the readings read.
-    public func pooledFeatures(_ sequences: [TrackSequence]) -> Tensor {
+    /// What the readings read of `sequences`, mirrored left to right when `mirrored`: each track's
+    /// pooled features from the track tower (2·channels) followed by its `TrackSequence.pathFeatures`.
+    public func readingInputs(_ sequences: [TrackSequence], mirrored: Bool = false) -> Tensor {
         let width = TrackSequence.featureCount
-        return model.trajectory(Tensor(shape: [sequences.count, Self.steps, width], data: sequences.flatMap { $0.resampled(steps: Self.steps) }))
+        let pooled = model.trajectory(Tensor(shape: [sequences.count, Self.steps, width],
+                                             data: sequences.flatMap { $0.resampled(steps: Self.steps, mirrored: mirrored) }))
+        let p = pooled.shape[1]
+        var data: [Float] = []
+        data.reserveCapacity(sequences.count * (p + TrackReadings.pathWidth))
+        for (i, sequence) in sequences.enumerated() {
+            data += pooled.data[(i * p)..<(i * p + p)]
+            var path = sequence.pathFeatures
+            if mirrored { for f in TrackSequence.mirroredPathFeatures { path[f] = -path[f] } }
+            data += path.map(Float.init)
+        }
+        return Tensor(shape: [sequences.count, p + TrackReadings.pathWidth], data: data)
     }
 
     /// Calibrated probabilities of each track's readings, in order.
     public func probabilities(_ sequences: [TrackSequence]) -> [TrackProbabilities] {
         guard !sequences.isEmpty else { return [] }
-        let features = pooledFeatures(sequences)
+        let features = readingInputs(sequences)
         let turn = readings.probabilities(.turn, features: features)
         let stop = readings.probabilities(.stop, features: features)
         let waits = readings.probabilities(.waits, features: features)
@@ -97,12 +109,12 @@ public struct LearnedSimilarity: Sendable {
 
     /// Where the model that ships with Sightline lies.
     public static var bundledPath: String? {
-        Bundle.module.url(forResource: "learned-v1", withExtension: "safetensors")?.path
+        Bundle.module.url(forResource: "learned-v2", withExtension: "safetensors")?.path
     }
 
     /// The model that ships with Sightline.
     public static func bundled() throws -> LearnedSimilarity {
-        guard let path = bundledPath else { throw WeightFileError.unreadable(path: "learned-v1.safetensors", reason: "not in the SightlineLearning bundle") }
+        guard let path = bundledPath else { throw WeightFileError.unreadable(path: "learned-v2.safetensors", reason: "not in the SightlineLearning bundle") }
         return try LearnedSimilarity(path: path)
     }
 

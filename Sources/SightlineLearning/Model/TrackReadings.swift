@@ -6,9 +6,10 @@ import SightlineTracks
 import SightlineWeightFiles
 
 /// What the learned track side reads from a track, as calibrated probabilities: its path (straight,
-/// left or right turn), whether it stops, and whether it waits at an intersection. Small linear heads
-/// over the track tower's pooled features, trained with softmax cross-entropy on labels the parser
-/// reads from the track's descriptions, then temperature-scaled on cameras the heads were not fitted on.
+/// left or right turn), whether it stops, and whether it waits at an intersection. Small linear heads,
+/// the turn's over the track's camera-free `TrackSequence.pathFeatures`, the others over the track
+/// tower's pooled features, trained with softmax cross-entropy on labels the parser reads from the
+/// track's descriptions, then temperature-scaled on cameras the heads were not fitted on.
 public struct TrackReadings: Parameterized {
     /// The readings and their classes, in head order.
     public enum Reading: String, CaseIterable, Sendable, Codable {
@@ -23,12 +24,30 @@ public struct TrackReadings: Parameterized {
     /// One temperature per reading, in `Reading` order.
     public var temperatures: Tensor
 
-    public init(inFeatures: Int, seed: UInt64) {
+    /// Width of `TrackSequence.pathFeatures`.
+    public static var pathWidth: Int { TrackSequence.pathFeatureNames.count }
+
+    /// Whether the head of `reading` reads the camera-free path features (the turn) rather than the
+    /// track tower's pooled features (stop and waits). The pooled features carry the training
+    /// cameras' geometry and the flow of a camera's other tracks, so a turn read from them does not
+    /// carry to a new camera, least of all one with few tracks; the path features read the same there.
+    public static func readsPath(_ reading: Reading) -> Bool { reading == .turn }
+
+    /// Heads over `pooledFeatures` pooled features (stop, waits) and the path features (turn).
+    public init(pooledFeatures: Int, seed: UInt64) {
         var generator = SplitMix64(seed: seed)
-        turn = Linear(inFeatures: inFeatures, outFeatures: 3, generator: &generator)
-        stop = Linear(inFeatures: inFeatures, outFeatures: 2, generator: &generator)
-        waits = Linear(inFeatures: inFeatures, outFeatures: 2, generator: &generator)
+        let width = { (reading: Reading) in Self.readsPath(reading) ? Self.pathWidth : pooledFeatures }
+        turn = Linear(inFeatures: width(.turn), outFeatures: 3, generator: &generator)
+        stop = Linear(inFeatures: width(.stop), outFeatures: 2, generator: &generator)
+        waits = Linear(inFeatures: width(.waits), outFeatures: 2, generator: &generator)
         temperatures = Tensor(shape: [3], data: [1, 1, 1])
+    }
+
+    /// The columns of `inputs` [n × (pooled + path)] that the head of `reading` reads.
+    public static func columns(_ reading: Reading, of inputs: Tensor) -> Tensor {
+        let (n, width) = (inputs.shape[0], inputs.shape[1])
+        let range = readsPath(reading) ? (width - pathWidth)..<width : 0..<(width - pathWidth)
+        return Tensor(shape: [n, range.count], data: (0..<n).flatMap { i in inputs.data[(i * width + range.lowerBound)..<(i * width + range.upperBound)] })
     }
 
     public mutating func visitParameters(_ prefix: String, _ body: (String, inout Tensor) throws -> Void) rethrows {
@@ -59,8 +78,15 @@ public struct TrackReadings: Parameterized {
         return [.turn: turn, .stop: stops ? 1 : 0, .waits: stops && profile.locations[.intersection] > 0 ? 1 : 0]
     }
 
-    /// Logits of one reading for features [n × inFeatures], before the temperature.
-    public func logits(_ reading: Reading, features: Tensor) -> Tensor { head(reading).forward(features).output }
+    /// The labels of a track seen mirrored left to right: left and right turns swap.
+    public static func mirrored(_ labels: [Reading: Int?]) -> [Reading: Int?] {
+        var out = labels
+        if let turn = labels[.turn] ?? nil, turn > 0 { out[.turn] = 3 - turn }
+        return out
+    }
+
+    /// Logits of one reading for inputs [n × (pooled + path)], before the temperature.
+    public func logits(_ reading: Reading, features: Tensor) -> Tensor { head(reading).forward(Self.columns(reading, of: features)).output }
 
     /// Calibrated probabilities of one reading, one row per track.
     public func probabilities(_ reading: Reading, features: Tensor) -> [[Double]] {
@@ -77,14 +103,15 @@ public struct TrackReadings: Parameterized {
         return e.map { $0 / sum }
     }
 
-    /// Fits every head on features [n × inFeatures] with the labels of each track (nil rows are
+    /// Fits every head on inputs [n × (pooled + path)] with the labels of each track (nil rows are
     /// skipped), full batch, AdamW; the temperatures stay as they are.
     public mutating func fit(features: Tensor, labels: [[Reading: Int?]], epochs: Int = 300, learningRate: Float = 1e-2) {
         for reading in Reading.allCases {
             let rows = labels.indices.filter { labels[$0][reading] ?? nil != nil }
             guard rows.count >= 2 else { continue }
-            let width = features.shape[1]
-            let x = Tensor(shape: [rows.count, width], data: rows.flatMap { features.data[($0 * width)..<($0 * width + width)] })
+            let columns = Self.columns(reading, of: features)
+            let width = columns.shape[1]
+            let x = Tensor(shape: [rows.count, width], data: rows.flatMap { columns.data[($0 * width)..<($0 * width + width)] })
             let y = rows.map { (labels[$0][reading] ?? nil) ?? 0 }
             var layer = head(reading)
             var optimizer = AdamW()
