@@ -17,6 +17,8 @@ public struct TrackSequence: Sendable, Equatable {
     public static let mirroredFeatures = [0, 5, 8, 11, 13]
     /// The feature that accumulates heading change; a sub-sequence starts it from 0.
     static let turnedFeature = 13
+    /// The heading's unit-vector features and the still flag, which `pathFeatures` reads.
+    static let headingXFeature = 5, headingYFeature = 6, stillFeature = 7
 
     /// [frames][features].
     public var rows: [[Double]]
@@ -80,12 +82,13 @@ public struct TrackSequence: Sendable, Equatable {
     /// frames (over log 1000). Unlike positions and flows, normalised by the camera's other tracks,
     /// none of them depends on the camera.
     public var pathFeatures: [Double] {
-        let moving = rows.filter { $0[7] == 0 && ($0[5] != 0 || $0[6] != 0) }
+        let (hx, hy) = (Self.headingXFeature, Self.headingYFeature)
+        let moving = rows.filter { $0[Self.stillFeature] == 0 && ($0[hx] != 0 || $0[hy] != 0) }
         func change(_ share: Int) -> Double {
             guard moving.count >= 2 else { return 0 }
             let part = max(moving.count / share, 1)
             func heading(_ rows: ArraySlice<[Double]>) -> (x: Double, y: Double) {
-                (rows.reduce(0) { $0 + $1[5] }, rows.reduce(0) { $0 + $1[6] })
+                (rows.reduce(0) { $0 + $1[hx] }, rows.reduce(0) { $0 + $1[hy] })
             }
             let (a, b) = (heading(moving.prefix(part)), heading(moving.suffix(part)))
             let cross = a.x * b.y - a.y * b.x, dot = a.x * b.x + a.y * b.y

@@ -26,7 +26,6 @@ import Testing
 
     @Test func mirroringTheRightTurnGivesTheLeftTurnsFeatures() throws {
         let s = Self.sequences()
-        let width = TrackSequence.featureCount
         let mirrored = try #require(s["right"]).resampled(steps: 16, mirrored: true)
         let left = try #require(s["left"]).resampled(steps: 16)
         let right = try #require(s["right"]).resampled(steps: 16)
@@ -64,7 +63,6 @@ import Testing
     @Test func aSubsequenceStartsItsTurnAtZeroAndCoversOnlyItsPart() throws {
         let right = try #require(Self.sequences()["right"])
         let secondHalf = right.resampled(steps: 8, start: 0.5, end: 1)
-        let width = TrackSequence.featureCount
         #expect(secondHalf[13] == 0)
         let y = 1, full = right.resampled(steps: 8)
         #expect(secondHalf[y] != full[y], "the part starts later on the path")

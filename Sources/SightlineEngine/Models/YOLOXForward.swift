@@ -282,81 +282,77 @@ struct LayerCall: @unchecked Sendable {
     let output: FeatureMap
     let residual: FeatureMap?
 
-    func pointwiseAVX512(rows: Range<Int>) {
+    /// `body` with the layer's packed weights and padded bias, the layouts both kernel sets read.
+    @inline(__always)
+    private func withPacked(_ body: (UnsafePointer<Float>, UnsafePointer<Float>) -> Void) {
         layer.packed.withUnsafeBufferPointer { w in
-            layer.paddedBias.withUnsafeBufferPointer { b in
-                let np = layer.paddedOut
-                ChannelsLastAVX512.pointwise(input: input.data, k: layer.inChannels, weight: w.baseAddress!, np: np,
-                                             bias: b.baseAddress!, residual: residual.map { UnsafePointer($0.data) },
-                                             relu6: false, silu: layer.silu, inputStride: input.stride,
-                                             outputStride: output.stride, residualStride: residual?.stride,
-                                             output: output.data, rows: rows,
-                                             blocks: 0..<(np + ChannelsLastAVX512.blockChannels - 1) / ChannelsLastAVX512.blockChannels)
-            }
+            layer.paddedBias.withUnsafeBufferPointer { b in body(w.baseAddress!, b.baseAddress!) }
+        }
+    }
+
+    func pointwiseAVX512(rows: Range<Int>) {
+        withPacked { w, b in
+            let np = layer.paddedOut
+            ChannelsLastAVX512.pointwise(input: input.data, k: layer.inChannels, weight: w, np: np,
+                                         bias: b, residual: residual.map { UnsafePointer($0.data) },
+                                         relu6: false, silu: layer.silu, inputStride: input.stride,
+                                         outputStride: output.stride, residualStride: residual?.stride,
+                                         output: output.data, rows: rows,
+                                         blocks: 0..<(np + ChannelsLastAVX512.blockChannels - 1) / ChannelsLastAVX512.blockChannels)
         }
     }
 
     func depthwiseAVX512(rows: Range<Int>) {
-        layer.packed.withUnsafeBufferPointer { w in
-            layer.paddedBias.withUnsafeBufferPointer { b in
-                let cp = layer.paddedOut
-                precondition(input.stride == cp && output.stride == cp, "depthwise maps are not concatenation parts")
-                ChannelsLastAVX512.depthwise(input: input.data, height: input.height, width: input.width, cp: cp,
-                                             weight: w.baseAddress!, bias: b.baseAddress!, kernel: layer.kernel,
-                                             stride: layer.stride, padTop: layer.padding, padLeft: layer.padding,
-                                             relu6: false, silu: layer.silu, output: output.data, outWidth: output.width,
-                                             rows: rows, blocks: 0..<(cp + ChannelsLastAVX512.blockChannels - 1) / ChannelsLastAVX512.blockChannels)
-            }
+        withPacked { w, b in
+            let cp = layer.paddedOut
+            precondition(input.stride == cp && output.stride == cp, "depthwise maps are not concatenation parts")
+            ChannelsLastAVX512.depthwise(input: input.data, height: input.height, width: input.width, cp: cp,
+                                         weight: w, bias: b, kernel: layer.kernel,
+                                         stride: layer.stride, padTop: layer.padding, padLeft: layer.padding,
+                                         relu6: false, silu: layer.silu, output: output.data, outWidth: output.width,
+                                         rows: rows, blocks: 0..<(cp + ChannelsLastAVX512.blockChannels - 1) / ChannelsLastAVX512.blockChannels)
         }
     }
 
     func denseAVX512(rows: Range<Int>) {
-        layer.packed.withUnsafeBufferPointer { w in
-            layer.paddedBias.withUnsafeBufferPointer { b in
-                ChannelsLastAVX512.dense(input: input.data, height: input.height, width: input.width, cin: layer.inChannels,
-                                         weight: w.baseAddress!, cp: layer.paddedOut, bias: b.baseAddress!,
-                                         kernel: layer.kernel, stride: layer.stride, padTop: layer.padding,
-                                         padLeft: layer.padding, relu6: false, silu: layer.silu, output: output.data,
-                                         outWidth: output.width, rows: rows)
-            }
+        withPacked { w, b in
+            ChannelsLastAVX512.dense(input: input.data, height: input.height, width: input.width, cin: layer.inChannels,
+                                     weight: w, cp: layer.paddedOut, bias: b,
+                                     kernel: layer.kernel, stride: layer.stride, padTop: layer.padding,
+                                     padLeft: layer.padding, relu6: false, silu: layer.silu, output: output.data,
+                                     outWidth: output.width, rows: rows)
         }
     }
 
     func pointwisePortable(rows: Range<Int>) {
-        let np = layer.paddedOut, k = layer.inChannels
-        layer.packed.withUnsafeBufferPointer { w in
-            BLAS.gemmTransposedB(m: rows.count, n: np, k: k, a: input.data + rows.lowerBound * input.stride, lda: input.stride,
-                                 b: w.baseAddress!, ldb: k, c: output.data + rows.lowerBound * output.stride,
+        withPacked { w, b in
+            let np = layer.paddedOut
+            BLAS.gemmTransposedB(m: rows.count, n: np, k: layer.inChannels, a: input.data + rows.lowerBound * input.stride,
+                                 lda: input.stride, b: w, ldb: layer.inChannels, c: output.data + rows.lowerBound * output.stride,
                                  ldc: output.stride)
-        }
-        layer.paddedBias.withUnsafeBufferPointer { b in
-            ChannelsLastPortable.finishPointwise(output: output.data, outputStride: output.stride, cp: np, bias: b.baseAddress!,
+            ChannelsLastPortable.finishPointwise(output: output.data, outputStride: output.stride, cp: np, bias: b,
                                                  silu: layer.silu, residual: residual.map { UnsafePointer($0.data) },
                                                  residualStride: residual?.stride ?? 0, rows: rows)
         }
     }
 
     func depthwisePortable(rows: Range<Int>) {
-        layer.packed.withUnsafeBufferPointer { w in
-            layer.paddedBias.withUnsafeBufferPointer { b in
-                let cp = layer.paddedOut
-                precondition(input.stride == cp && output.stride == cp, "depthwise maps are not concatenation parts")
-                ChannelsLastPortable.depthwise(input: input.data, height: input.height, width: input.width, cp: cp,
-                                               weight: w.baseAddress!, bias: b.baseAddress!, kernel: layer.kernel,
-                                               stride: layer.stride, padding: layer.padding, silu: layer.silu,
-                                               output: output.data, outWidth: output.width, rows: rows)
-            }
+        withPacked { w, b in
+            let cp = layer.paddedOut
+            precondition(input.stride == cp && output.stride == cp, "depthwise maps are not concatenation parts")
+            ChannelsLastPortable.depthwise(input: input.data, height: input.height, width: input.width, cp: cp,
+                                           weight: w, bias: b, kernel: layer.kernel,
+                                           stride: layer.stride, padding: layer.padding, silu: layer.silu,
+                                           output: output.data, outWidth: output.width, rows: rows)
         }
     }
 
     func densePortable(rows: Range<Int>) {
-        layer.packed.withUnsafeBufferPointer { w in
-            layer.paddedBias.withUnsafeBufferPointer { b in
-                ChannelsLastPortable.dense(input: input.data, height: input.height, width: input.width, cin: layer.inChannels,
-                                           weight: w.baseAddress!, cp: layer.paddedOut, bias: b.baseAddress!,
-                                           kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
-                                           silu: layer.silu, output: output.data, outWidth: output.width, rows: rows)
-            }
+        withPacked { w, b in
+            ChannelsLastPortable.dense(input: input.data, height: input.height, width: input.width, cin: layer.inChannels,
+                                       weight: w, cp: layer.paddedOut, bias: b,
+                                       kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
+                                       silu: layer.silu, output: output.data, outWidth: output.width, rows: rows)
         }
     }
 }
