@@ -26,6 +26,7 @@ import Testing
 
     @Test func mirroringTheRightTurnGivesTheLeftTurnsFeatures() throws {
         let s = Self.sequences()
+        let width = TrackSequence.featureCount
         let mirrored = try #require(s["right"]).resampled(steps: 16, mirrored: true)
         let left = try #require(s["left"]).resampled(steps: 16)
         let right = try #require(s["right"]).resampled(steps: 16)
