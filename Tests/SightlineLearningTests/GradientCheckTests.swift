@@ -254,16 +254,23 @@ import Testing
         }
         var masks = SplitMix64(seed: 42)
         let gradients = model.lossAndGradients(batch, weights: weights, generator: &masks).gradients.namedParameters
+        Self.expectGradients(of: model, gradients, named: ["text_head.fc1.weight", "trajectory.conv2.bias", "track_head.norm.weight", "logit_scale"],
+                             step: 1e-3, total: total)
+    }
+
+    /// The analytic gradients of the named parameters of `model` against central differences of `total`.
+    static func expectGradients(of model: TwoTowers, _ gradients: [(name: String, tensor: Tensor)], named names: [String],
+                                step: Float, total: (TwoTowers) -> Double, sourceLocation: SourceLocation = #_sourceLocation) {
         var changed = model
-        for name in ["text_head.fc1.weight", "trajectory.conv2.bias", "track_head.norm.weight", "logit_scale"] {
+        for name in names {
             let analytic = gradients.first { $0.name == name }!.tensor
             let parameter = model.namedParameters.first { $0.name == name }!.tensor
-            let numeric = numericalGradient(parameter, step: 1e-3) { value in
+            let numeric = numericalGradient(parameter, step: step) { value in
                 changed.visitParameters("") { n, t in if n == name { t = value } }
                 return total(changed)
             }
             changed = model
-            #expect(relativeError(analytic.data, numeric) < 3e-2, "\(name)")
+            #expect(relativeError(analytic.data, numeric) < 3e-2, "\(name)", sourceLocation: sourceLocation)
         }
     }
 
@@ -281,16 +288,7 @@ import Testing
         var masks = SplitMix64(seed: 64)
         let gradients = model.lossAndGradients(batch, weights: weights, generator: &masks).gradients.namedParameters
         #expect(gradients.map(\.name) == model.namedParameters.map(\.name))
-        var changed = model
-        for name in ["image.head.fc1.weight", "image.head.fc2.bias", "trajectory.conv1.weight", "track_head.fc1.weight"] {
-            let analytic = gradients.first { $0.name == name }!.tensor
-            let parameter = model.namedParameters.first { $0.name == name }!.tensor
-            let numeric = numericalGradient(parameter, step: 3e-3) { value in
-                changed.visitParameters("") { n, t in if n == name { t = value } }
-                return total(changed)
-            }
-            changed = model
-            #expect(relativeError(analytic.data, numeric) < 3e-2, "\(name)")
-        }
+        Self.expectGradients(of: model, gradients, named: ["image.head.fc1.weight", "image.head.fc2.bias", "trajectory.conv1.weight", "track_head.fc1.weight"],
+                             step: 3e-3, total: total)
     }
 }
